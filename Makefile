@@ -1,0 +1,29 @@
+# The two entry points a newcomer needs: `make setup` then `make demo` or `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: setup test test-unit test-long demo bench clean
+
+setup: $(BIN)/harness
+
+$(BIN)/harness: pyproject.toml
+	@scripts/check-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+test: setup
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-unit: setup
+	$(BIN)/pytest -m "not docker and not integration" $(PYTEST_ARGS)
+
+test-long: setup
+	$(BIN)/pytest -m slow --run-slow $(PYTEST_ARGS)
+
+clean:
+	-$(BIN)/harness down --all
+	rm -rf .harness

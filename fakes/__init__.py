@@ -1,0 +1,1 @@
+"""Fake undercloud services (Keystone, Heat, Swift), faithful on the wire."""

@@ -1,0 +1,1 @@
+"""The deployed-server harness: scenarios, pseudo-nodes and conformance checks."""
