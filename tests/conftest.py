@@ -1,0 +1,1 @@
+"""The project's own tests. Options and markers come from the harness plugin (harness/plugin.py)."""
