@@ -1,0 +1,4 @@
+"""Scenario files: schema, loading with clear errors, and the step model."""
+from harness.scenario.loader import ScenarioError, load_scenario
+
+__all__ = ["ScenarioError", "load_scenario"]
