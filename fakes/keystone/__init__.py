@@ -1,0 +1,1 @@
+"""Fake Keystone v3: password tokens with a service catalog, enough for keystoneauth clients."""

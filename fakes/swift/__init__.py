@@ -1,0 +1,1 @@
+"""Fake Swift: accounts, containers, objects and temp URLs, as the agents and Heat use them."""
