@@ -1,0 +1,1 @@
+"""The fake Heat: HOT templates, the stack engine and its orchestration API."""

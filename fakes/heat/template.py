@@ -1,0 +1,313 @@
+"""The HOT subset the fake Heat accepts: loading, validation, dependencies and creation order.
+
+Facts from heat/engine/template.py, heat/engine/hot/template.py and heat/common/exception.py:
+the versions and their aliases, the sections, the resource and output keys, and the messages of
+each refusal. Valid Heat the fake does not implement (conditions, yaql, if, ...) is refused with
+one UnsupportedFeature naming every use at once, never silently mis-handled.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fakes.heat import template_params
+from fakes.heat.environment import Environment
+from fakes.heat.functions import (FUNCTION_SINCE, REMOVED_FUNCTIONS, SUPPORTED_FUNCTIONS,
+                                  UNSUPPORTED_FUNCTIONS, StaticContext, function_name, resolve,
+                                  select_path, walk_functions)
+from fakes.heat.template_errors import (CIRCULAR_DEPENDENCY, INVALID_TEMPLATE_REFERENCE,
+                                        INVALID_TEMPLATE_SECTION, INVALID_TEMPLATE_VERSION,
+                                        USER_PARAMETER_MISSING, TemplateError,
+                                        UnsupportedFeature, format_path, parse_mapping)
+
+__all__ = ["Template", "Environment", "TemplateError", "UnsupportedFeature", "resolve",
+           "dependencies", "substitute_index", "select_path", "StaticContext",
+           "SUPPORTED_FUNCTIONS", "VERSIONS", "PSEUDO_PARAMETERS"]
+
+# heat_template_version value -> the dated version it stands for (setup.cfg heat.templates).
+VERSIONS = {v: v for v in ("2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15",
+                           "2016-04-08", "2016-10-14", "2017-02-24", "2017-09-01",
+                           "2018-03-02", "2018-08-31", "2021-04-16")}
+VERSIONS.update({"newton": "2016-10-14", "ocata": "2017-02-24", "pike": "2017-09-01",
+                 "queens": "2018-03-02", "rocky": "2018-08-31", "wallaby": "2021-04-16"})
+SECTIONS = ("heat_template_version", "description", "parameter_groups", "parameters",
+            "resources", "outputs")
+RESOURCE_KEYS = ("type", "properties", "metadata", "depends_on", "deletion_policy",
+                 "update_policy", "description")
+OUTPUT_KEYS = ("description", "value")
+DELETION_POLICIES = {"Delete": "Delete", "Retain": "Retain", "Snapshot": "Snapshot"}
+LOWER_CASE_POLICIES_SINCE = "2016-10-14"
+PSEUDO_PARAMETERS = ("OS::stack_id", "OS::stack_name", "OS::project_id")
+
+
+def _version_of(data: dict) -> str:
+    if "AWSTemplateFormatVersion" in data or "HeatTemplateFormatVersion" in data:
+        raise UnsupportedFeature(["CloudFormation-format templates (use heat_template_version)"],
+                                 SUPPORTED_FUNCTIONS)
+    if "heat_template_version" not in data:
+        raise TemplateError("Template format version not found.", [], INVALID_TEMPLATE_VERSION)
+    given = str(data["heat_template_version"])
+    if given not in VERSIONS:
+        raise TemplateError(f'The template version is invalid: "heat_template_version: {given}". '
+                            '"heat_template_version" should be one of: '
+                            + ", ".join(sorted(VERSIONS)), [], INVALID_TEMPLATE_VERSION)
+    return VERSIONS[given]
+
+
+class Template:
+    """A loaded, validated HOT template (the subset the fake implements)."""
+
+    def __init__(self, data: dict, files: dict, version: str) -> None:
+        self.data = data
+        self.files = files
+        self.version = version
+        self.description = data.get("description") or "No description"
+        self.parameters = template_params.parse_schemas(data.get("parameters"))
+        self.parameter_groups = data.get("parameter_groups") or []
+        self.resources = {name: _resource_definition(name, snippet, version)
+                          for name, snippet in _section(data, "resources", "resource").items()}
+        self.outputs = {name: _output_definition(name, snippet)
+                        for name, snippet in _section(data, "outputs", "output").items()}
+
+    @classmethod
+    def load(cls, template: dict | str | bytes, files: dict | None = None) -> "Template":
+        data = parse_mapping(template, "template", "The template is not a JSON object or YAML "
+                                                   "mapping.")
+        version = _version_of(data)
+        unsupported = []
+        for section in data:
+            if section == "conditions" and version >= "2016-10-14":
+                unsupported.append("section conditions")
+            elif section not in SECTIONS:
+                raise TemplateError(f"The template section is invalid: {section}", [],
+                                    INVALID_TEMPLATE_SECTION)
+        data = {key: value for key, value in data.items() if key != "conditions"}
+        tmpl = cls(data, dict(files or {}), version)
+        tmpl._check_functions(unsupported)
+        tmpl._check_parameter_groups()
+        duplicates = sorted(set(tmpl.parameters) & set(tmpl.resources))
+        if duplicates:
+            raise TemplateError(f"Duplicate names {set(duplicates)}")
+        tmpl.creation_order()  # refuses a dependency cycle at load
+        return tmpl
+
+    # -- checks ------------------------------------------------------------------------------
+    def _snippets(self):
+        """(path, snippet, owner) of every part of the template that may hold functions."""
+        for name, defn in self.resources.items():
+            for key in ("properties", "metadata", "update_policy", "deletion_policy"):
+                yield ["resources", name, key], defn[key], name
+        for name, output in self.outputs.items():
+            yield ["outputs", name, "value"], output["value"], None
+
+    def _check_functions(self, unsupported: list) -> None:
+        unsupported.extend(f"resource {key} at {format_path(['resources', name, key])}"
+                           for name, snippet in (self.data.get("resources") or {}).items()
+                           if isinstance(snippet, dict)
+                           for key in ("condition", "external_id") if key in snippet)
+        unsupported.extend(f"output condition at outputs.{name}.condition"
+                           for name, snippet in (self.data.get("outputs") or {}).items()
+                           if isinstance(snippet, dict) and "condition" in snippet)
+        errors = []
+        for base, snippet, owner in self._snippets():
+            for fn, args, path in walk_functions(snippet, base):
+                where = format_path(path)
+                if fn in UNSUPPORTED_FUNCTIONS:
+                    unsupported.append(f"function {fn} at {where}")
+                elif fn in REMOVED_FUNCTIONS and self.version == "2013-05-23":
+                    unsupported.append(f"function {fn} at {where}")
+                elif fn in REMOVED_FUNCTIONS:
+                    errors.append(TemplateError(f"The function {fn} is not supported in this "
+                                                "version of HOT.", path + [fn],
+                                                INVALID_TEMPLATE_VERSION))
+                else:
+                    errors.extend(self._reference_errors(fn, args, path + [fn], owner))
+        if unsupported:
+            raise UnsupportedFeature(unsupported, SUPPORTED_FUNCTIONS)
+        if errors:
+            raise errors[0]
+
+    def _reference_errors(self, fn: str, args: Any, path: list, owner: str | None):
+        if self.version < FUNCTION_SINCE[fn]:
+            yield TemplateError(f'"{fn}" needs heat_template_version {FUNCTION_SINCE[fn]} or '
+                                f"later (this template is {self.version})", path)
+        elif fn in ("get_resource", "get_attr"):
+            name = _referenced_name(fn, args)
+            if isinstance(name, str) and name not in self.resources:
+                yield TemplateError(f'The specified reference "{name}" (in {owner or "unknown"})'
+                                    " is incorrect.", path, INVALID_TEMPLATE_REFERENCE)
+            elif not isinstance(name, str):
+                yield TemplateError(f'"{fn}" needs a resource name; the fake Heat does not '
+                                    "compute resource names", path)
+        elif fn == "get_param":
+            name = args if isinstance(args, str) else (args[0] if isinstance(args, list)
+                                                       and args else None)
+            if isinstance(name, str) and name not in self.parameters \
+                    and name not in PSEUDO_PARAMETERS:
+                yield TemplateError(f"The Parameter ({name}) was not provided.", path,
+                                    USER_PARAMETER_MISSING)
+        elif fn == "get_file" and isinstance(args, str) and args not in self.files:
+            yield TemplateError(f'No content found in the "files" section for get_file path: '
+                                f"{args}", path)
+
+    def _check_parameter_groups(self) -> None:
+        groups = self.parameter_groups
+        if not isinstance(groups, list):
+            raise TemplateError("Parameter Groups error: parameter_groups: The parameter_groups "
+                                "should be a list.")
+        seen: set = set()
+        for group in groups:
+            group = group if isinstance(group, dict) else {}
+            where = f"parameter_groups.{group.get('label', '')}"
+            members = group.get("parameters")
+            if not isinstance(members, list):
+                raise TemplateError(f"Parameter Groups error: {where}: The parameters "
+                                    + ("must be provided for each parameter group."
+                                       if members is None else "of parameter group should "
+                                                               "be a list."))
+            for name in members:
+                if name in seen:
+                    raise TemplateError(f"Parameter Groups error: {where}: The {name} "
+                                        "parameter must be assigned to one parameter group "
+                                        "only.")
+                if name not in self.parameters:
+                    raise TemplateError(f"Parameter Groups error: {where}: The grouped "
+                                        f"parameter {name} does not reference a valid "
+                                        "parameter.")
+                seen.add(name)
+
+    # -- parameters, dependencies ------------------------------------------------------------
+    def validate_parameters(self, env: Environment | None, params: dict | None) -> dict:
+        """Typed parameter values: template default < parameter_defaults < parameters < params."""
+        env = env or Environment()
+        return template_params.validate_values(self.parameters, env.parameters,
+                                               env.parameter_defaults, params)
+
+    def dependencies(self, name: str) -> set[str]:
+        return dependencies(self.resources[name])
+
+    def creation_order(self) -> list[list[str]]:
+        """Waves of resource names: each wave depends only on earlier waves (sorted within)."""
+        pending = {name: set(dependencies(defn)) for name, defn in self.resources.items()}
+        for name, deps in pending.items():
+            for dep in sorted(deps - set(self.resources)):
+                raise TemplateError(f'The specified reference "{dep}" (in {name}) is '
+                                    "incorrect.", ["resources", name, "depends_on"],
+                                    INVALID_TEMPLATE_REFERENCE)
+        waves = []
+        while pending:
+            ready = sorted(name for name, deps in pending.items() if not deps)
+            if not ready:
+                raise TemplateError(f"Circular Dependency Found: {_cycle_text(pending)}", [],
+                                    CIRCULAR_DEPENDENCY)
+            waves.append(ready)
+            pending = {name: deps - set(ready) for name, deps in pending.items()
+                       if name not in ready}
+        return waves
+
+    def deletion_order(self) -> list[list[str]]:
+        return list(reversed(self.creation_order()))
+
+
+def _section(data: dict, section: str, singular: str) -> dict:
+    value = data.get(section) or {}
+    if not isinstance(value, dict):
+        raise TemplateError(f'"{section}" must contain a map of {singular} maps. Found a '
+                            f"[{type(value)}] instead", [section])
+    for name, snippet in value.items():
+        if snippet is not None and not isinstance(snippet, dict):
+            raise TemplateError(f'"{section}" must contain a map of {singular} maps. Found a '
+                                f"[{type(snippet)}] instead", [section, name])
+    return value
+
+
+def _resource_definition(name: str, snippet: dict | None, version: str) -> dict:
+    path = ["resources", name]
+    snippet = dict(snippet or {})
+    snippet.pop("condition", None)      # refused later, with every other unsupported use
+    snippet.pop("external_id", None)
+    for key in snippet:
+        if key not in RESOURCE_KEYS:
+            raise TemplateError(f'"{key}" is not a valid keyword inside a resource definition',
+                                path)
+    if not snippet.get("type"):
+        raise TemplateError("Each resource must contain a type key.", path)
+    if not isinstance(snippet["type"], str):
+        raise TemplateError(f"Resource {name} type type must be string", path)
+    for key in ("properties", "metadata"):
+        value = snippet.get(key)
+        if value is not None and not isinstance(value, dict):
+            raise TemplateError(f"Resource {name} {key} type must be object", path)
+    depends_on = snippet.get("depends_on") or []
+    depends_on = [depends_on] if isinstance(depends_on, str) else depends_on
+    if not isinstance(depends_on, list) or not all(isinstance(d, str) for d in depends_on):
+        raise TemplateError(f"Resource {name} depends_on must be a list of strings", path)
+    return {"type": snippet["type"], "properties": snippet.get("properties") or {},
+            "metadata": snippet.get("metadata") or {}, "depends_on": depends_on,
+            "update_policy": snippet.get("update_policy") or {},
+            "deletion_policy": _deletion_policy(snippet.get("deletion_policy"), version, path),
+            "description": snippet.get("description") or ""}
+
+
+def _deletion_policy(policy: Any, version: str, path: list) -> Any:
+    if policy is None or function_name(policy) is not None:
+        return policy or "Delete"
+    allowed = dict(DELETION_POLICIES)
+    if version >= LOWER_CASE_POLICIES_SINCE:
+        allowed.update({key.lower(): value for key, value in DELETION_POLICIES.items()})
+    if policy not in allowed:
+        raise TemplateError(f'Invalid deletion policy "{policy}"', path)
+    return allowed[policy]
+
+
+def _output_definition(name: str, snippet: dict | None) -> dict:
+    snippet = dict(snippet or {})
+    snippet.pop("condition", None)      # refused later, with every other unsupported use
+    for key in snippet:
+        if key not in OUTPUT_KEYS:
+            raise TemplateError(f'"{key}" is not a valid keyword inside a output definition',
+                                ["outputs", name])
+    if "value" not in snippet:
+        raise TemplateError("Each output must contain a value key.", ["outputs", name])
+    return {"value": snippet["value"], "description": snippet.get("description") or
+            "No description given"}
+
+
+def _referenced_name(fn: str, args: Any) -> Any:
+    if fn == "get_resource":
+        return args
+    return args[0] if isinstance(args, list) and args else None
+
+
+def dependencies(definition: dict) -> set[str]:
+    """Resource names a definition needs first: get_resource/get_attr uses plus depends_on."""
+    needed = set(definition.get("depends_on") or [])
+    for key in ("properties", "metadata"):
+        for fn, args, _ in walk_functions(definition.get(key), [key]):
+            if fn in ("get_resource", "get_attr"):
+                name = _referenced_name(fn, args)
+                if isinstance(name, str):
+                    needed.add(name)
+    return needed
+
+
+def substitute_index(value: Any, index: int | str, pattern: str = "%index%") -> Any:
+    """Replace `pattern` by the index in every string value (ResourceGroup's index_var)."""
+    if isinstance(value, str):
+        return value.replace(pattern, str(index))
+    if isinstance(value, dict):
+        return {key: substitute_index(item, index, pattern) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute_index(item, index, pattern) for item in value]
+    return value
+
+
+def _cycle_text(pending: dict) -> str:
+    """One cycle among the blocked resources, e.g. `a -> b -> a`."""
+    start = sorted(pending)[0]
+    trail = [start]
+    while True:
+        following = sorted(pending[trail[-1]] & set(pending))[0]
+        if following in trail:
+            cycle = trail[trail.index(following):] + [following]
+            return " -> ".join(cycle)
+        trail.append(following)

@@ -1,0 +1,252 @@
+"""HOT parameter schemas, typed values and constraints.
+
+Facts from heat/engine/parameters.py, heat/engine/hot/parameters.py and
+heat/engine/constraints.py: the schema keys, the five types, how each converts a value, the
+constraint kinds and which types they apply to, and the messages of each failure.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from fakes.heat.template_errors import (INVALID_SCHEMA, STACK_VALIDATION_FAILED,
+                                        UNKNOWN_USER_PARAMETER, USER_PARAMETER_MISSING,
+                                        TemplateError)
+
+TYPES = ("string", "number", "comma_delimited_list", "json", "boolean")
+SCHEMA_KEYS = ("type", "description", "default", "constraints", "hidden", "label",
+               "immutable", "tags")
+CONSTRAINT_KEYS = ("description", "length", "range", "modulo", "allowed_values",
+                   "allowed_pattern", "custom_constraint")
+# Which constraint applies to which parameter type (constraints.py valid_types).
+CONSTRAINT_TYPES = {
+    "range": ("number",), "modulo": ("number",), "allowed_pattern": ("string",),
+    "length": ("string", "comma_delimited_list", "json"),
+    "allowed_values": ("string", "number", "boolean", "comma_delimited_list"),
+    "custom_constraint": TYPES,
+}
+_CONSTRAINT_CLASS = {"range": "Range", "length": "Length", "modulo": "Modulo",
+                     "allowed_values": "AllowedValues", "allowed_pattern": "AllowedPattern",
+                     "custom_constraint": "CustomConstraint"}
+TRUE_STRINGS = ("1", "t", "true", "on", "y", "yes")
+FALSE_STRINGS = ("0", "f", "false", "off", "n", "no")
+
+
+def parse_schemas(section: Any) -> dict:
+    """Validate the `parameters` section; return name -> schema dict with every key present."""
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        raise TemplateError("The parameters section must be a mapping of parameter names to "
+                            "parameter definitions", ["parameters"])
+    return {name: _parse_schema(name, schema) for name, schema in section.items()}
+
+
+def _schema_error(name: str, message: str) -> TemplateError:
+    return TemplateError(f"Parameter '{name}' is invalid: {message}", ["parameters", name],
+                         INVALID_SCHEMA)
+
+
+def _parse_schema(name: str, schema: Any) -> dict:
+    if not isinstance(schema, dict):
+        raise _schema_error(name, f"Invalid parameter ({name}), expected a mapping")
+    for key in schema:
+        if key not in SCHEMA_KEYS:
+            raise _schema_error(name, f"Invalid key '{key}' for parameter ({name})")
+    if "type" not in schema:
+        raise _schema_error(name, f"Missing parameter type for parameter: {name}")
+    if schema["type"] not in TYPES:
+        raise _schema_error(name, f"Invalid type ({schema['type']})")
+    constraints = schema.get("constraints") or []
+    if not isinstance(constraints, list):
+        raise _schema_error(name, f"Invalid parameter constraints for parameter {name}, "
+                                  "expected a list")
+    parsed = {"type": schema["type"], "default": schema.get("default"),
+              "description": schema.get("description", ""),
+              "hidden": bool(schema.get("hidden", False)), "label": schema.get("label"),
+              "immutable": bool(schema.get("immutable", False)), "tags": schema.get("tags"),
+              "constraints": [_parse_constraint(name, schema["type"], c) for c in constraints]}
+    if parsed["default"] is not None:
+        try:
+            _check_constraints(parsed, _typed(name, parsed, parsed["default"]))
+        except TemplateError as exc:
+            raise _schema_error(name, f"Invalid default {parsed['default']} ({exc.message})")
+    return parsed
+
+
+def _parse_constraint(name: str, param_type: str, constraint: Any) -> dict:
+    if not isinstance(constraint, dict):
+        raise _schema_error(name, "Invalid parameter constraints, expected a mapping")
+    for key in constraint:
+        if key not in CONSTRAINT_KEYS:
+            raise _schema_error(name, f"Invalid key '{key}' for parameter constraints")
+    kinds = [key for key in constraint if key != "description"]
+    if len(kinds) != 1:
+        raise _schema_error(name, "No constraint expressed")
+    kind = kinds[0]
+    if param_type not in CONSTRAINT_TYPES[kind]:
+        raise _schema_error(name, f"{_CONSTRAINT_CLASS[kind]} constraint invalid for {param_type}")
+    value = constraint[kind]
+    if kind in ("range", "length"):
+        _check_bounds(name, kind, value)
+    elif kind == "modulo":
+        _check_modulo(name, value)
+    elif kind == "allowed_values" and not isinstance(value, list):
+        raise _schema_error(name, "AllowedValues must be a list")
+    elif kind == "allowed_pattern":
+        if not isinstance(value, str):
+            raise _schema_error(name, "AllowedPattern must be a string")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise _schema_error(name, f"Invalid allowed_pattern {value!r}: {exc}") from None
+    return {"kind": kind, "value": value, "description": constraint.get("description")}
+
+
+def _check_bounds(name: str, kind: str, bounds: Any) -> None:
+    if not isinstance(bounds, dict) or set(bounds) - {"min", "max"}:
+        raise _schema_error(name, f"Invalid {kind} constraint, expected a mapping with min "
+                                  "and/or max")
+    if bounds.get("min") is None and bounds.get("max") is None:
+        raise _schema_error(name, f"A {kind} constraint must have a min value and/or a max "
+                                  "value specified.")
+    for bound in bounds.values():
+        if kind == "length" and not isinstance(bound, int):
+            raise _schema_error(name, "min/max length must be integral")
+        if not isinstance(bound, (int, float)) or isinstance(bound, bool):
+            raise _schema_error(name, "min/max must be numeric")
+
+
+def _check_modulo(name: str, modulo: Any) -> None:
+    if not isinstance(modulo, dict) or modulo.get("step") is None \
+            or modulo.get("offset") is None:
+        raise _schema_error(name, "A modulo constraint must have a step value and an offset "
+                                  "value specified.")
+    step, offset = modulo["step"], modulo["offset"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (step, offset)):
+        raise _schema_error(name, "step/offset must be integer")
+    if step == 0:
+        raise _schema_error(name, "step cannot be 0.")
+    if abs(offset) >= abs(step):
+        raise _schema_error(name, "offset must be smaller (by absolute value) than step.")
+    if step * offset < 0:
+        raise _schema_error(name, "step and offset must be both positive or both negative.")
+
+
+def to_number(value: Any) -> int | float:
+    """Heat's str_to_num: an int when the text is one, else a float."""
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return float(value)
+
+
+def to_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in TRUE_STRINGS or lowered in FALSE_STRINGS:
+        return lowered in TRUE_STRINGS
+    acceptable = ", ".join(f"'{s}'" for s in sorted(TRUE_STRINGS + FALSE_STRINGS))
+    raise ValueError(f"Unrecognized value '{value}', acceptable values are: {acceptable}")
+
+
+def _typed(name: str, schema: dict, raw: Any) -> Any:
+    """Convert a raw value to the parameter's type; a failure names parameter and type."""
+    kind = schema["type"]
+    try:
+        if kind == "string":
+            return raw if isinstance(raw, str) else str(raw)
+        if kind == "number":
+            return to_number(raw)
+        if kind == "boolean":
+            return to_boolean(raw)
+        if kind == "comma_delimited_list":
+            if isinstance(raw, list):
+                return [str(item) for item in raw]
+            if not isinstance(raw, str):
+                raise ValueError("Value must be a comma-delimited list string")
+            return raw.split(",") if raw else []
+        if isinstance(raw, str):
+            return json.loads(raw) if raw else raw
+        json.dumps(raw)
+        return raw
+    except (TypeError, ValueError) as exc:
+        if kind == "json":
+            detail = f"Value must be valid JSON: {exc}"
+        elif kind in ("boolean", "comma_delimited_list"):
+            detail = str(exc)
+        else:
+            detail = f'Value "{raw}" is invalid for data type "{kind}".'
+        raise TemplateError(f"Parameter '{name}' is invalid: {detail}") from None
+
+
+def _check_constraints(schema: dict, value: Any) -> None:
+    for constraint in schema["constraints"]:
+        problem = _constraint_problem(schema["type"], constraint, value)
+        if problem:
+            raise TemplateError(constraint["description"] or problem)
+
+
+def _constraint_problem(param_type: str, constraint: dict, value: Any) -> str | None:
+    kind, rule = constraint["kind"], constraint["value"]
+    if kind in ("range", "length"):
+        measured = len(value) if kind == "length" else value
+        low, high = rule.get("min"), rule.get("max")
+        if (low is not None and measured < low) or (high is not None and measured > high):
+            shown = f"length ({measured})" if kind == "length" else f"{value}"
+            return f"{shown} is out of range (min: {low}, max: {high})"
+    elif kind == "modulo":
+        if value % rule["step"] != rule["offset"]:
+            return (f"{value} is not a multiple of {rule['step']} with an offset of "
+                    f"{rule['offset']}")
+    elif kind == "allowed_values":
+        allowed_text = "[" + ", ".join(json.dumps(a) for a in rule) + "]"
+        if param_type == "comma_delimited_list":
+            ok = all(item in rule for item in value)
+        else:
+            ok = value in [_coerce_allowed(param_type, a) for a in rule]
+        if not ok:
+            return f"{json.dumps(value)} is not an allowed value {allowed_text}"
+    elif kind == "allowed_pattern":
+        if not re.fullmatch(rule, value):
+            return f'"{value}" does not match pattern "{rule}"'
+    return None  # custom_constraint: needs the named service; the fake has none to ask
+
+
+def _coerce_allowed(param_type: str, allowed: Any) -> Any:
+    try:
+        return {"number": to_number, "boolean": to_boolean, "string": str}[param_type](allowed)
+    except (TypeError, ValueError):
+        return allowed
+
+
+def validate_values(schemas: dict, env_parameters: dict, env_defaults: dict,
+                    params: dict | None) -> dict:
+    """Typed values: template default < parameter_defaults < env parameters < params."""
+    user_values = dict(env_parameters or {})
+    user_values.update(params or {})
+    for name in user_values:
+        if name not in schemas:  # unknown parameter_defaults are ignored, unknown values not
+            raise TemplateError(f"The Parameter ({name}) was not defined in template.", [],
+                                UNKNOWN_USER_PARAMETER)
+    values = {}
+    for name, schema in schemas.items():
+        raw = user_values.get(name)
+        if raw is None:
+            raw = env_defaults.get(name) if env_defaults.get(name) is not None \
+                else schema["default"]
+        if raw is None:
+            raise TemplateError(f"The Parameter ({name}) was not provided.", [],
+                                USER_PARAMETER_MISSING)
+        value = _typed(name, schema, raw)
+        try:
+            _check_constraints(schema, value)
+        except TemplateError as exc:
+            raise TemplateError(f"Parameter '{name}' is invalid: {exc.message}", [],
+                                STACK_VALIDATION_FAILED) from None
+        values[name] = value
+    return values
