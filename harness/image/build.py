@@ -1,0 +1,73 @@
+"""Build (or reuse) the pseudo-node image: base stage, then node stage, each cached by tag.
+
+`build_image()` is the one code path used by the CLI, the Docker tests and the benchmark. A second
+call with the same recipe finds both tags and returns at once (no network, no build).
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.image import recipe as r
+from harness.image.base import build_base, scratch_dir
+from harness.image.errors import DockerUnavailable
+from harness.image.mirror import find_mirror
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    tag: str
+    base_tag: str
+    cached: bool  # True when nothing was built
+    image_id: str
+
+
+def docker_client(factory: Callable | None = None):
+    """A Docker SDK client that has answered a ping, or DockerUnavailable naming the fix."""
+    import docker  # imported here so the CLI's --help works without the SDK's import cost
+
+    factory = factory or docker.from_env
+    try:
+        client = factory()
+        client.ping()
+    except Exception as error:  # DockerException, requests ConnectionError, PermissionError...
+        raise DockerUnavailable(
+            f"no Docker engine answers ({error.__class__.__name__}: {error}); start the engine "
+            "(e.g. `systemctl start docker` or `dockerd &`) or point DOCKER_HOST at one, then "
+            "re-run `harness image build`") from error
+    return client
+
+
+def image_exists(client, tag: str) -> bool:
+    import docker.errors
+
+    try:
+        client.images.get(tag)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
+
+
+def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, client=None,
+                base_only: bool = False, workdir: Path | None = None) -> BuildResult:
+    recipe = recipe or r.make_recipe()
+    client = client or docker_client()
+    target = recipe.base_tag if base_only else recipe.node_tag
+    if image_exists(client, target):
+        return BuildResult(target, recipe.base_tag, True, client.images.get(target).id)
+    scratch = scratch_dir(workdir)
+    try:
+        if not image_exists(client, recipe.base_tag):
+            build_base(client, recipe, find_mirror(recipe.release, mirror), scratch)
+        if not base_only:
+            from harness.image.node import build_node
+
+            build_node(client, recipe, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return BuildResult(target, recipe.base_tag, False, client.images.get(target).id)
