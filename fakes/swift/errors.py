@@ -54,3 +54,15 @@ class LengthRequired(SwiftError):
 
 class TempUrlInvalid(Unauthorized):
     """A temp URL that is forged, expired, for another method, or for an account with no key."""
+
+
+class MethodNotAllowed(SwiftError):
+    status = 405
+    title = "Method Not Allowed"
+    explanation = "The method is not allowed for this resource."
+
+
+class UnprocessableEntity(SwiftError):
+    status = 422
+    title = "Unprocessable Entity"
+    explanation = "Unable to process the contained instructions"

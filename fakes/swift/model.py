@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 from fakes.swift import tempurl
-from fakes.swift.errors import BadRequest, Conflict, NotFound
+from fakes.swift.errors import BadRequest, Conflict, NotFound, UnprocessableEntity
 
 LAST_MODIFIED_MODES = ("distinct", "swift")
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -150,13 +150,18 @@ class SwiftModel:
 
     # -- objects --------------------------------------------------------------------------
     def put_object(self, account: str, container: str, name: str, body: bytes,
-                   content_type: str | None = None, meta: dict | None = None) -> ObjectInfo:
+                   content_type: str | None = None, meta: dict | None = None,
+                   expected_etag: str | None = None) -> ObjectInfo:
+        """Store an object; `expected_etag` (the PUT's Etag header) must match the body's md5."""
         _check_name("object", name)
+        etag = hashlib.md5(body).hexdigest()
+        if expected_etag and expected_etag.lower() != etag:
+            raise UnprocessableEntity(f"Etag {expected_etag} does not match the body's md5 {etag}")
         with self._lock:
             objects = self._container(account, container).objects
             now = self.clock.now()
             info = ObjectInfo(
-                name=name, etag=hashlib.md5(body).hexdigest(), length=len(body),
+                name=name, etag=etag, length=len(body),
                 content_type=content_type or mimetypes.guess_type(name)[0] or DEFAULT_CONTENT_TYPE,
                 timestamp=now, last_modified=self._last_modified((account, container, name), now),
                 meta={k.lower(): v for k, v in (meta or {}).items()})

@@ -1,0 +1,266 @@
+"""Swift on the wire (port 8080): `/info`, `/v1/<account>[/<container>[/<object>]]`, temp URLs.
+
+Thin: authorisation (token or temp URL), header shaping and listings; `SwiftModel` holds state.
+"""
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import quote
+
+from werkzeug.wrappers import Request, Response
+
+from fakes.swift import tempurl
+from fakes.swift.errors import (BadRequest, Forbidden, LengthRequired, MethodNotAllowed,
+                                NotFound, SwiftError, TempUrlInvalid, Unauthorized,
+                                UnprocessableEntity)
+from fakes.swift.listing import account_listing, container_listing, meta_headers, read_meta
+from fakes.swift.model import ObjectInfo, SwiftModel
+from fakes.wsgi import http_date, json_response
+
+HTML = "text/html; charset=UTF-8"
+TEMP_URL_INVALID = "401 Unauthorized: Temp URL invalid\n"
+ACCEPTED = "<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>"
+TEMP_URL_FORBIDDEN_HEADERS = ("X-Object-Manifest", "X-Symlink-Target")
+ALLOWED = {"account": "GET, HEAD, POST", "container": "DELETE, GET, HEAD, POST, PUT",
+           "object": "DELETE, GET, HEAD, POST, PUT"}
+
+
+def make_app(swift: SwiftModel, keystone, allowed_digests=tempurl.ALLOWED_DIGESTS):
+    """The WSGI app of the object store."""
+    return SwiftApi(swift, keystone, tuple(allowed_digests)).wsgi
+
+
+def trans_id() -> str:
+    return f"tx{os.urandom(11).hex()[:21]}-{int(time.time()):010x}"
+
+
+class SwiftApi:
+    def __init__(self, swift: SwiftModel, keystone, allowed_digests) -> None:
+        self.swift = swift
+        self.keystone = keystone
+        self.allowed_digests = allowed_digests
+
+    def wsgi(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self.handle(request)
+        except TempUrlInvalid:
+            response = Response(TEMP_URL_INVALID, status=401, content_type=HTML,
+                                headers={"Www-Authenticate": 'Swift realm="unknown"'})
+        except SwiftError as error:
+            response = self.error_response(error, request)
+        tid = trans_id()
+        response.headers["X-Trans-Id"] = tid
+        response.headers["X-Openstack-Request-Id"] = tid
+        return response(environ, start_response)
+
+    def error_response(self, error: SwiftError, request: Request) -> Response:
+        response = Response(error.html(), status=error.status, content_type=HTML)
+        if error.status == 401:
+            account = split_path(request.path)
+            realm = quote(account[0]) if account else "unknown"
+            response.headers["Www-Authenticate"] = f'Swift realm="{realm}"'
+        if isinstance(error, MethodNotAllowed):
+            parts = split_path(request.path)
+            response.headers["Allow"] = ALLOWED[level(parts)] if parts else "GET"
+        return response
+
+    # -- routing and authorisation --------------------------------------------------------
+    def handle(self, request: Request) -> Response:
+        if request.path == "/info" and request.method in ("GET", "HEAD"):
+            return json_response(info_document(self.allowed_digests))
+        parts = split_path(request.path)
+        if parts is None:
+            raise NotFound()
+        account, container, obj = parts
+        signed_method = self.temp_url_method(request, parts)
+        if signed_method is None:
+            self.authorize(request, account)
+        handler = getattr(self, f"{level(parts)}_{request.method.lower()}", None)
+        if handler is None:
+            raise MethodNotAllowed()
+        response = handler(request, *[p for p in parts if p is not None])
+        if signed_method is not None and request.method in ("GET", "HEAD") \
+                and response.status_code < 300:
+            temp_url_response_headers(request, response, obj)
+        return response
+
+    def temp_url_method(self, request: Request, parts) -> str | None:
+        """The method a temp URL was signed for; None when the request is not a temp URL."""
+        sig = request.args.get("temp_url_sig")
+        expires = request.args.get("temp_url_expires")
+        if sig is None and expires is None:
+            return None
+        if not sig or not expires or level(parts) != "object":
+            raise TempUrlInvalid("temp_url_sig and temp_url_expires are both needed on an object")
+        keys = self.swift.temp_url_keys(parts[0], parts[1])
+        signed = tempurl.validate(keys, request.method, request.path, sig, expires,
+                                  self.swift.clock.now(), self.allowed_digests)
+        for header in TEMP_URL_FORBIDDEN_HEADERS:
+            if request.method == "PUT" and header in request.headers:
+                raise BadRequest(f"The header '{header}' is not allowed in this tempurl")
+        return signed
+
+    def authorize(self, request: Request, account: str) -> None:
+        token_id = request.headers.get("X-Auth-Token") or request.headers.get("X-Storage-Token")
+        token = self.keystone.validate(token_id) if token_id else None
+        if token is None:
+            raise Unauthorized()
+        if account != f"AUTH_{token.project_id}":
+            raise Forbidden(f"token of project {token.project_id} may not use {account}")
+
+    # -- account --------------------------------------------------------------------------
+    def account_head(self, request, account):
+        timestamp, containers = self.swift.account_info(account)
+        headers = {
+            "X-Account-Container-Count": str(len(containers)),
+            "X-Account-Object-Count": str(sum(c.count for c in containers)),
+            "X-Account-Bytes-Used": str(sum(c.bytes for c in containers)),
+            "X-Timestamp": f"{timestamp:.5f}",
+            **meta_headers("X-Account-Meta-", self.swift.account_meta(account)),
+        }
+        return Response(status=204, headers=headers, content_type=HTML)
+
+    def account_get(self, request, account):
+        headers = self.account_head(request, account).headers
+        return account_listing(request, self.swift.account_info(account)[1], headers)
+
+    def account_post(self, request, account):
+        for key, value in read_meta(request, "account").items():
+            self.swift.set_account_meta(account, key, value)
+        return Response(status=204, content_type=HTML)
+
+    # -- container ------------------------------------------------------------------------
+    def container_put(self, request, account, container):
+        created = self.swift.put_container(account, container)
+        self.swift.set_container_meta(account, container, read_meta(request, "container"))
+        if created:
+            return Response(status=201, content_type=HTML)
+        return Response(ACCEPTED, status=202, content_type=HTML)
+
+    def container_head(self, request, account, container):
+        info = self.swift.container_info(account, container)
+        headers = {
+            "X-Container-Object-Count": str(info.count), "X-Container-Bytes-Used": str(info.bytes),
+            "X-Timestamp": f"{info.timestamp:.5f}", "X-Storage-Policy": "Policy-0",
+            "Last-Modified": http_date(info.last_modified), "Accept-Ranges": "bytes",
+            **meta_headers("X-Container-Meta-", self.swift.container_meta(account, container)),
+        }
+        return Response(status=204, headers=headers, content_type=HTML)
+
+    def container_get(self, request, account, container):
+        headers = self.container_head(request, account, container).headers
+        args = request.args
+        objects = self.swift.list_container(
+            account, container, prefix=args.get("prefix", ""), marker=args.get("marker", ""),
+            end_marker=args.get("end_marker", ""), limit=_limit(args.get("limit")))
+        return container_listing(request, objects, headers)
+
+    def container_post(self, request, account, container):
+        self.swift.set_container_meta(account, container, read_meta(request, "container"))
+        return Response(status=204, content_type=HTML)
+
+    def container_delete(self, request, account, container):
+        self.swift.delete_container(account, container)
+        return Response(status=204, content_type=HTML)
+
+    # -- object ---------------------------------------------------------------------------
+    def object_head(self, request, account, container, obj):
+        info = self.swift.head_object(account, container, obj)
+        response = Response(status=200, headers=object_headers(info), content_type=info.content_type)
+        response.headers["Content-Length"] = str(info.length)
+        return response
+
+    def object_get(self, request, account, container, obj):
+        info, body = self.swift.get_object(account, container, obj)
+        response = Response(body, status=200, headers=object_headers(info),
+                            content_type=info.content_type)
+        if any(h in request.headers for h in ("Range", "If-None-Match", "If-Modified-Since",
+                                              "If-Match", "If-Unmodified-Since")):
+            response.make_conditional(request, accept_ranges=True, complete_length=info.length)
+        return response
+
+    def object_put(self, request, account, container, obj):
+        if request.content_length is None and "chunked" not in request.headers.get(
+                "Transfer-Encoding", ""):
+            raise LengthRequired()
+        body = request.get_data()
+        etag = request.headers.get("Etag", "").strip('"')
+        info = self.swift.put_object(account, container, obj, body,
+                                     content_type=request.headers.get("Content-Type"),
+                                     meta=read_meta(request, "object"), expected_etag=etag)
+        headers = {"Etag": info.etag, "Last-Modified": http_date(info.last_modified)}
+        return Response(status=201, headers=headers, content_type=HTML)
+
+    def object_post(self, request, account, container, obj):
+        self.swift.post_object(account, container, obj, read_meta(request, "object"))
+        return Response(ACCEPTED, status=202, content_type=HTML)
+
+    def object_delete(self, request, account, container, obj):
+        self.swift.delete_object(account, container, obj)
+        return Response(status=204, content_type=HTML)
+
+
+def object_headers(info: ObjectInfo) -> dict:
+    return {"Etag": info.etag, "Last-Modified": http_date(info.last_modified),
+            "X-Timestamp": f"{info.timestamp:.5f}", "Accept-Ranges": "bytes",
+            **meta_headers("X-Object-Meta-", info.meta)}
+
+
+def temp_url_response_headers(request: Request, response: Response, obj: str) -> None:
+    """What Swift's tempurl adds to a successful GET/HEAD: disposition, expiry, no private meta."""
+    for name in [h for h in response.headers.keys() if h.lower().startswith("x-object-meta-")]:
+        if not name.lower().startswith("x-object-meta-public-"):
+            del response.headers[name]
+    filename = request.args.get("filename") or obj.rsplit("/", 1)[-1]
+    disposition = "inline" if "inline" in request.args else "attachment"
+    if disposition == "attachment" or "filename" in request.args:
+        disposition += f'; filename="{filename}"; filename*=UTF-8\'\'{quote(filename)}'
+    response.headers["Content-Disposition"] = disposition
+    expires = tempurl.parse_expires(request.args["temp_url_expires"], 0)
+    response.headers["Expires"] = http_date(expires)
+
+
+def split_path(path: str):
+    """(account, container, object) of a `/v1/...` path, None when it is not one (-> 404)."""
+    segments = path.split("/", 4)
+    if len(segments) < 3 or segments[0] != "" or segments[1] not in ("v1", "v1.0") \
+            or not segments[2]:
+        return None
+    account = segments[2]
+    container = segments[3] if len(segments) > 3 and segments[3] else None
+    obj = segments[4] if len(segments) > 4 and segments[4] else None
+    if obj is not None and container is None:
+        return None
+    return account, container, obj
+
+
+def level(parts) -> str:
+    return "object" if parts[2] else "container" if parts[1] else "account"
+
+
+def info_document(allowed_digests) -> dict:
+    return {
+        "swift": {"version": "2.34.0", "max_file_size": 5368709122, "account_autocreate": True,
+                  "policies": [{"name": "Policy-0", "default": True}]},
+        "tempurl": {"methods": list(tempurl.METHODS),
+                    "incoming_remove_headers": ["x-timestamp", "x-open-expired"],
+                    "incoming_allow_headers": [], "outgoing_remove_headers": ["x-object-meta-*"],
+                    "outgoing_allow_headers": ["x-object-meta-public-*"],
+                    "allowed_digests": list(allowed_digests), "deprecated_digests": ["sha1"]},
+    }
+
+
+def _limit(value) -> int:
+    if value is None:
+        return 10000
+    if not value.isdigit() or not 0 <= int(value) <= 10000:
+        raise PreconditionFailedLimit()
+    return int(value)
+
+
+class PreconditionFailedLimit(SwiftError):
+    status = 412
+    title = "Precondition Failed"
+    explanation = "A precondition for this request was not met."
