@@ -1,0 +1,186 @@
+"""The docker backend: one bridge network and N systemd containers per run, via the Docker SDK.
+
+    with DockerBackend(Run.new()) as backend:        # torn down however the block ends
+        backend.plan_addresses(2)                    # ['172.30.7.2', '172.30.7.3']
+        nodes = backend.start(2, role="Compute")     # th-<run>-compute-0, -1; systemd running
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import docker
+import docker.errors
+import requests.exceptions
+
+from harness.nodes import cleanup, keys
+from harness.nodes.base import Node, NodeBackend, NodeSpec
+from harness.nodes.docker_node import DockerNode
+from harness.nodes.errors import EngineUnavailable, ImageMissing, NodeError, NodeGone
+from harness.nodes.network import RunNetwork, create_run_network
+from harness.nodes.run import Run
+
+IMAGE_REPOSITORY = "tripleo-harness/pseudo-node"
+LABEL_ROLE = "tripleo-harness.role"
+LABEL_INDEX = "tripleo-harness.index"
+LABEL_ADDRESS = "tripleo-harness.address"
+DEFAULT_MEMORY = "256m"
+# Used only until harness.image.runtime publishes the options the image is built for.
+FALLBACK_RUN_OPTIONS = {
+    "tmpfs": {"/run": "", "/run/lock": ""},
+    "volumes": {"/sys/fs/cgroup": {"bind": "/sys/fs/cgroup", "mode": "ro"}},
+}
+
+
+def connect(client_factory=docker.from_env):
+    """A Docker client that has answered a ping, or EngineUnavailable."""
+    try:
+        client = client_factory()
+        client.ping()
+    except (docker.errors.DockerException, requests.exceptions.RequestException) as error:
+        raise EngineUnavailable(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+    return client
+
+
+def systemd_run_options() -> dict:
+    """The docker run options that make systemd PID 1 work without --privileged."""
+    try:
+        from harness.image.runtime import RUN_OPTIONS
+    except ImportError:
+        return {key: dict(value) for key, value in FALLBACK_RUN_OPTIONS.items()}
+    return dict(RUN_OPTIONS)
+
+
+def resolve_image(client, image: str | None) -> str:
+    """The image to run: the one asked for, else the newest local pseudo-node build."""
+    if image:
+        try:
+            client.images.get(image)
+        except docker.errors.ImageNotFound:
+            raise ImageMissing(image) from None
+        return image
+    builds = [found for found in client.images.list(name=IMAGE_REPOSITORY)
+              if any(tag.startswith(IMAGE_REPOSITORY + ":") for tag in found.tags)]
+    if not builds:
+        raise ImageMissing(f"{IMAGE_REPOSITORY}:<content hash>")
+    newest = max(builds, key=lambda found: found.attrs.get("Created", ""))
+    return next(tag for tag in newest.tags if tag.startswith(IMAGE_REPOSITORY + ":"))
+
+
+class DockerBackend(NodeBackend):
+    NAME = "docker"
+
+    def __init__(self, run: Run, image: str | None = None, memory: str = DEFAULT_MEMORY,
+                 ready_timeout: float = 60.0, client=None, stream=sys.stderr) -> None:
+        self.run = run
+        self.client = client or connect()
+        self.image = resolve_image(self.client, image)
+        self.memory = memory
+        self.ready_timeout = ready_timeout
+        self.run_options = systemd_run_options()
+        self.labels = cleanup.run_labels(run)
+        self.stream = stream
+        self._network: RunNetwork | None = None
+        self._nodes: list[DockerNode] = []
+        self._planned = 0
+        self._lock = threading.Lock()
+        self._closing = False
+        self.keypair = keys.run_keypair(run)
+
+    @property
+    def network(self) -> RunNetwork:
+        """The run's bridge, created on first use so addresses can be planned before start()."""
+        with self._lock:
+            if self._network is None:
+                cleanup.register(self.run.run_id, self.teardown)
+                cleanup.reap_stale(self.client, self.stream)
+                self._network = create_run_network(self.client, f"th-{self.run.run_id}", self.labels)
+            return self._network
+
+    @property
+    def gateway(self) -> str:
+        return self.network.gateway
+
+    def plan_addresses(self, count: int) -> list[str]:
+        return [self.network.address(self._planned + offset) for offset in range(count)]
+
+    def nodes(self) -> list[Node]:
+        return list(self._nodes)
+
+    def start(self, count: int, role: str = "overcloud") -> list[Node]:
+        specs = self._reserve(count, role)
+        with ThreadPoolExecutor(max_workers=min(count, 16) or 1) as pool:
+            created = list(pool.map(self._create, specs))
+            self._nodes.extend(created)
+            outcomes = list(pool.map(self._boot, created))
+        errors = [error for error in outcomes if error is not None]
+        if errors:
+            raise errors[0]
+        keys.write_known_hosts(self.run, self._nodes)
+        return created
+
+    def _reserve(self, count: int, role: str) -> list[NodeSpec]:
+        addresses = self.plan_addresses(count)
+        first = sum(1 for node in self._nodes if node.role.lower() == role.lower())
+        self._planned += count
+        return [NodeSpec(role, first + i, address) for i, address in enumerate(addresses)]
+
+    def _create(self, spec: NodeSpec) -> DockerNode:
+        if self._closing:
+            raise NodeError(f"run {self.run.run_id} is being torn down; not starting more nodes")
+        name = f"th-{self.run.run_id}-{spec.role.lower()}-{spec.index}"
+        endpoint = self.client.api.create_endpoint_config(ipv4_address=spec.address)
+        labels = {**self.labels, LABEL_ROLE: spec.role, LABEL_INDEX: str(spec.index),
+                  LABEL_ADDRESS: spec.address}
+        options = keys.merge_options(self.run_options, keys.container_options(self.keypair))
+        container = self.client.containers.create(
+            self.image, name=name, hostname=spec.hostname, detach=True, labels=labels,
+            mem_limit=self.memory, stop_signal="SIGRTMIN+3", restart_policy={"Name": "no"},
+            network=self.network.name, networking_config={self.network.name: endpoint}, **options)
+        network = self.client.networks.get(self.network.network_id)
+        return DockerNode(container, spec, network, options, self.ready_timeout)
+
+    def _boot(self, node: DockerNode) -> Exception | None:
+        try:
+            node.container.start()
+            node.wait_ready()
+        except Exception as error:  # reported after every node had its chance
+            return error
+        return None
+
+    def teardown(self) -> None:
+        """Remove everything labelled with this run (also what a killed thread half-made)."""
+        self._closing = True
+        cleanup.unregister(self.run.run_id)
+        cleanup.remove_run(self.client, self.run.run_id)
+        self._nodes.clear()
+
+    def guarded(self, keep: cleanup.KeepPolicy = cleanup.KeepPolicy()):
+        return cleanup.guarded(self.run, self.teardown, keep, self.stream)
+
+    def __enter__(self) -> "DockerBackend":
+        cleanup.register(self.run.run_id, self.teardown)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.teardown()
+
+    @classmethod
+    def node_from_url(cls, url: str, client=None) -> DockerNode:
+        name = url.split("://", 1)[-1].strip("/")
+        client = client or connect()
+        try:
+            container = client.containers.get(name)
+        except docker.errors.NotFound:
+            raise NodeGone(name) from None
+        return node_from_container(client, container)
+
+
+def node_from_container(client, container) -> DockerNode:
+    labels = container.labels or {}
+    spec = NodeSpec(labels.get(LABEL_ROLE, "unknown"), int(labels.get(LABEL_INDEX, 0)),
+                    labels.get(LABEL_ADDRESS, ""))
+    run_id = labels.get(cleanup.LABEL_RUN)
+    network = client.networks.get(f"th-{run_id}") if run_id else None
+    return DockerNode(container, spec, network)

@@ -1,0 +1,107 @@
+"""One pseudo-node: a Docker container with systemd as PID 1, driven through the Docker SDK."""
+from __future__ import annotations
+
+import contextlib
+import time
+
+import docker.errors
+
+from harness.nodes.base import ExecResult, Node, NodeSpec
+from harness.nodes.errors import NodeGone, NodeNotReady, SystemdUnsupported
+
+READY_STATES = ("running", "degraded")
+# Answers that mean systemd is not (yet) reachable as PID 1 at all.
+NO_SYSTEMD = ("offline", "unknown", "Failed to connect to bus", "System has not been booted")
+STOP_TIMEOUT = 30
+
+
+class DockerNode(Node):
+    """A node in a run; `network` is the run's docker Network object (for partition/heal)."""
+
+    def __init__(self, container, spec: NodeSpec, network=None, run_options: dict | None = None,
+                 ready_timeout: float = 60.0) -> None:
+        self.container = container
+        self.name = container.name
+        self.spec = spec
+        self.network = network
+        self.run_options = run_options or {}
+        self.ready_timeout = ready_timeout
+
+    @property
+    def testinfra_url(self) -> str:
+        return f"docker://{self.name}"
+
+    def status(self) -> str:
+        try:
+            self.container.reload()
+        except docker.errors.NotFound:
+            return "removed"
+        return self.container.status
+
+    def exec(self, command: list[str] | str, user: str = "root") -> ExecResult:
+        argv = ["/bin/sh", "-c", command] if isinstance(command, str) else list(command)
+        try:
+            exit_code, (stdout, stderr) = self.container.exec_run(argv, user=user, demux=True)
+        except docker.errors.NotFound:
+            raise NodeGone(self.name) from None
+        return ExecResult(exit_code, (stdout or b"").decode(errors="replace"),
+                          (stderr or b"").decode(errors="replace"))
+
+    def power_off(self) -> None:
+        # stop_signal is SIGRTMIN+3 (set at create): systemd halts cleanly; restart policy "no"
+        self.container.stop(timeout=STOP_TIMEOUT)
+
+    def power_on(self) -> None:
+        self.container.start()
+        self.wait_ready()
+
+    def reboot(self) -> None:
+        # A container restart is a real fresh boot: new PID 1, fresh /run tmpfs, units started anew.
+        self.container.restart(timeout=STOP_TIMEOUT)
+        self.wait_ready()
+
+    def partition(self) -> None:
+        self.network.disconnect(self.container)
+
+    def heal(self) -> None:
+        self.network.connect(self.container, ipv4_address=self.address)
+
+    def remove(self) -> None:
+        with contextlib.suppress(docker.errors.NotFound):
+            self.container.remove(force=True, v=True)
+
+    def _put_archive(self, directory: str, tar_bytes: bytes) -> None:
+        self.container.put_archive(directory, tar_bytes)
+
+    def _get_archive(self, path: str) -> bytes:
+        stream, _stat = self.container.get_archive(path)
+        return b"".join(stream)
+
+    def wait_ready(self, timeout: float | None = None, poll: float = 0.2) -> None:
+        """Poll `systemctl is-system-running` until running/degraded, or say what was seen."""
+        timeout = self.ready_timeout if timeout is None else timeout
+        deadline, seen = time.monotonic() + timeout, "nothing yet"
+        while time.monotonic() < deadline:
+            state = self.status()
+            if state != "running":
+                raise SystemdUnsupported(self.name, self._exit_description(state), self.run_options)
+            seen = self._system_state()
+            if seen in READY_STATES:
+                return
+            time.sleep(poll)
+        if any(seen.startswith(marker) for marker in NO_SYSTEMD):
+            raise SystemdUnsupported(self.name, f"after {timeout:.0f}s systemctl says {seen!r}",
+                                     self.run_options)
+        raise NodeNotReady(self.name, seen, timeout)
+
+    def _system_state(self) -> str:
+        result = self.exec(["systemctl", "is-system-running"])
+        return (result.stdout.strip() or result.stderr.strip() or f"exit {result.exit_code}")
+
+    def _exit_description(self, state: str) -> str:
+        attrs = self.container.attrs.get("State", {})
+        logs = ""
+        with contextlib.suppress(docker.errors.APIError):
+            logs = self.container.logs(tail=5).decode(errors="replace").strip()
+        return (f"container {state}, exit code {attrs.get('ExitCode')}"
+                + (f", last output: {logs[-400:]!r}" if logs else ", no output"))

@@ -1,0 +1,88 @@
+"""The per-run SSH key (in the run's state dir) and the known_hosts written after boot.
+
+The image's `stack` user trusts the run's public key: it is bind-mounted read-only as
+/home/stack/.ssh/authorized_keys (root-owned 0644, which sshd's StrictModes accepts). The host
+keys are made at the node's first boot, so known_hosts is written from each node once it is up.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from harness.nodes.errors import NodeNotReady
+from harness.nodes.run import Run
+
+LOGIN_USER = "stack"
+AUTHORIZED_KEYS = f"/home/{LOGIN_USER}/.ssh/authorized_keys"
+HOST_KEY = "/etc/ssh/ssh_host_ed25519_key.pub"
+SSHD = "/usr/sbin/sshd"
+
+
+@dataclass(frozen=True)
+class Keypair:
+    private_key: Path
+    public_key: Path
+
+    def ssh_command(self, run: Run, address: str) -> str:
+        return (f"ssh -i {self.private_key} -o UserKnownHostsFile={run.known_hosts} "
+                f"{LOGIN_USER}@{address}")
+
+
+def run_keypair(run: Run) -> Keypair:
+    """The run's keypair, made once: the image helper's if it offers one, else ed25519 here."""
+    private, public = run.ssh_dir / "id_ed25519", run.ssh_dir / "id_ed25519.pub"
+    if private.exists() and public.exists():
+        return Keypair(private, public)
+    run.ssh_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = Ed25519PrivateKey.generate()
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.OpenSSH,
+                                          serialization.NoEncryption()))
+    private.chmod(0o600)
+    public.write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        + f" tripleo-harness-{run.run_id}\n".encode())
+    return Keypair(private, public)
+
+
+def container_options(keypair: Keypair) -> dict:
+    """Docker create options that give the login user the run's key."""
+    return {"volumes": {str(keypair.public_key): {"bind": AUTHORIZED_KEYS, "mode": "ro"}}}
+
+
+def merge_options(*option_sets: dict) -> dict:
+    """Merge docker create options; dict-valued options (volumes, tmpfs) are merged, not replaced."""
+    merged: dict = {}
+    for options in option_sets:
+        for key, value in options.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            elif isinstance(value, list) and isinstance(merged.get(key), list):
+                merged[key] = merged[key] + [item for item in value if item not in merged[key]]
+            else:
+                merged[key] = value
+    return merged
+
+
+def host_key_line(node, timeout: float = 30.0) -> str:
+    """`<address> ssh-ed25519 AAAA...` once the node's first boot has made its host key."""
+    deadline, seen = time.monotonic() + timeout, ""
+    while time.monotonic() < deadline:
+        result = node.exec(["cat", HOST_KEY])
+        if result.ok and result.stdout.strip():
+            algorithm, key = result.stdout.split()[:2]
+            return f"{node.address} {algorithm} {key}"
+        seen = result.stderr.strip()
+        time.sleep(0.2)
+    raise NodeNotReady(node.name, seen, timeout, awaited=f"the host key {HOST_KEY}")
+
+
+def write_known_hosts(run: Run, nodes) -> Path:
+    """One line per node that runs sshd (an image without sshd cannot be reached by SSH)."""
+    lines = [host_key_line(node) for node in nodes if node.exec(["test", "-x", SSHD]).ok]
+    run.known_hosts.write_text("".join(line + "\n" for line in lines))
+    return run.known_hosts
