@@ -88,8 +88,7 @@ class Environment:
         if current not in self.files:
             raise TemplateError(f'Could not fetch remote template "{current}": Invalid URL '
                                 "scheme (the file is not in the request's files; pass it "
-                                "with -e or the template so the client uploads it)",
-                                [], "NotFound")
+                                "with -e or the template so the client uploads it)")
         return current
 
     def _lookup(self, type_name: str, resource_name: str | None) -> str | None:

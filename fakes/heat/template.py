@@ -182,6 +182,28 @@ class Template:
         return template_params.validate_values(self.parameters, env.parameters,
                                                env.parameter_defaults, params)
 
+    def resolve_types(self, env: Environment | None, known_types) -> dict[str, str]:
+        """Resource name -> implementation (a type in `known_types` or a template file name).
+
+        Types the fake does not implement are refused together in one UnsupportedFeature;
+        names outside Heat's OS::/AWS:: namespaces get Heat's "could not be found" instead.
+        """
+        env = env or Environment(files=self.files)
+        resolved, unsupported = {}, []
+        for name, defn in self.resources.items():
+            impl = env.resolve_type(defn["type"], name)
+            if impl in known_types or impl.endswith((".yaml", ".template")):
+                resolved[name] = impl
+            elif not impl.startswith(("OS::", "AWS::")):
+                raise TemplateError(f"The Resource Type ({impl}) could not be found.",
+                                    ["resources", name])
+            else:
+                via = "" if impl == defn["type"] else f" (mapped from {defn['type']})"
+                unsupported.append(f"resource type {impl}{via} at resources.{name}")
+        if unsupported:
+            raise UnsupportedFeature(unsupported, SUPPORTED_FUNCTIONS)
+        return resolved
+
     def dependencies(self, name: str) -> set[str]:
         return dependencies(self.resources[name])
 

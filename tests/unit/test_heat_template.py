@@ -286,3 +286,23 @@ def test_parameter_groups():
     twice = hot(parameters=params, parameter_groups=[{"label": "g", "parameters": ["a"]},
                                                      {"label": "h", "parameters": ["a"]}])
     assert "The a parameter must be assigned to one parameter group only." in str(error_of(twice))
+
+
+def test_resolve_types_against_the_implemented_ones():
+    files = {"member.yaml": "heat_template_version: wallaby\n"}
+    tmpl = Template.load(hot({"a": {"type": "OS::Heat::SoftwareConfig"},
+                              "b": {"type": "OS::TripleO::Thing"},
+                              "c": {"type": "member.yaml"}}), files)
+    env = Environment.load({"resource_registry": {"OS::TripleO::Thing": "OS::Heat::None"}}, files)
+    known = {"OS::Heat::SoftwareConfig", "OS::Heat::None"}
+    assert tmpl.resolve_types(env, known) == {"a": "OS::Heat::SoftwareConfig",
+                                              "b": "OS::Heat::None", "c": "member.yaml"}
+    with pytest.raises(UnsupportedFeature) as err:
+        tmpl.resolve_types(Environment.load({"resource_registry": {
+            "OS::TripleO::Thing": "OS::Nova::Server"}}, files), {"OS::Heat::None"})
+    assert ("resource type OS::Heat::SoftwareConfig at resources.a; resource type "
+            "OS::Nova::Server (mapped from OS::TripleO::Thing) at resources.b") in str(err.value)
+    typo = Template.load(hot({"a": {"type": "Heat::None"}}))
+    with pytest.raises(TemplateError, match=r"resources.a: The Resource Type \(Heat::None\) "
+                                            "could not be found."):
+        typo.resolve_types(None, known)
