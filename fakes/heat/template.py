@@ -83,7 +83,7 @@ class Template:
         data = {key: value for key, value in data.items() if key != "conditions"}
         tmpl = cls(data, dict(files or {}), version)
         tmpl._check_functions(unsupported)
-        tmpl._check_parameter_groups()
+        template_params.check_groups(tmpl.parameter_groups, tmpl.parameters)
         duplicates = sorted(set(tmpl.parameters) & set(tmpl.resources))
         if duplicates:
             raise TemplateError(f"Duplicate names {set(duplicates)}")
@@ -148,32 +148,6 @@ class Template:
         elif fn == "get_file" and isinstance(args, str) and args not in self.files:
             yield TemplateError(f'No content found in the "files" section for get_file path: '
                                 f"{args}", path)
-
-    def _check_parameter_groups(self) -> None:
-        groups = self.parameter_groups
-        if not isinstance(groups, list):
-            raise TemplateError("Parameter Groups error: parameter_groups: The parameter_groups "
-                                "should be a list.")
-        seen: set = set()
-        for group in groups:
-            group = group if isinstance(group, dict) else {}
-            where = f"parameter_groups.{group.get('label', '')}"
-            members = group.get("parameters")
-            if not isinstance(members, list):
-                raise TemplateError(f"Parameter Groups error: {where}: The parameters "
-                                    + ("must be provided for each parameter group."
-                                       if members is None else "of parameter group should "
-                                                               "be a list."))
-            for name in members:
-                if name in seen:
-                    raise TemplateError(f"Parameter Groups error: {where}: The {name} "
-                                        "parameter must be assigned to one parameter group "
-                                        "only.")
-                if name not in self.parameters:
-                    raise TemplateError(f"Parameter Groups error: {where}: The grouped "
-                                        f"parameter {name} does not reference a valid "
-                                        "parameter.")
-                seen.add(name)
 
     # -- parameters, dependencies ------------------------------------------------------------
     def validate_parameters(self, env: Environment | None, params: dict | None) -> dict:

@@ -134,6 +134,33 @@ def _check_modulo(name: str, modulo: Any) -> None:
         raise _schema_error(name, "step and offset must be both positive or both negative.")
 
 
+def check_groups(groups: Any, parameters: dict) -> None:
+    """parameter_groups: a list of groups, each listing declared parameters, none twice."""
+    if not isinstance(groups, list):
+        raise TemplateError("Parameter Groups error: parameter_groups: The parameter_groups "
+                            "should be a list.")
+    seen: set = set()
+    for group in groups:
+        group = group if isinstance(group, dict) else {}
+        where = f"parameter_groups.{group.get('label', '')}"
+        members = group.get("parameters")
+        if not isinstance(members, list):
+            raise TemplateError(f"Parameter Groups error: {where}: The parameters "
+                                + ("must be provided for each parameter group."
+                                   if members is None else "of parameter group should "
+                                                           "be a list."))
+        for name in members:
+            if name in seen:
+                raise TemplateError(f"Parameter Groups error: {where}: The {name} "
+                                    "parameter must be assigned to one parameter group "
+                                    "only.")
+            if name not in parameters:
+                raise TemplateError(f"Parameter Groups error: {where}: The grouped "
+                                    f"parameter {name} does not reference a valid "
+                                    "parameter.")
+            seen.add(name)
+
+
 def to_number(value: Any) -> int | float:
     """Heat's str_to_num: an int when the text is one, else a float."""
     if isinstance(value, (int, float)):
