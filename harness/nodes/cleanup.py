@@ -99,8 +99,7 @@ def remove_run(client, run_id: str) -> int:
     selector = {"label": f"{LABEL_RUN}={run_id}"}
     containers = client.containers.list(all=True, filters=selector)
     state_dirs = {(c.labels or {}).get(LABEL_STATE) for c in containers}
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(_remove_container, containers))
+    _remove_containers(containers)
     networks = client.networks.list(filters=selector)
     for network in networks:
         state_dirs.add((network.attrs.get("Labels") or {}).get(LABEL_STATE))
@@ -109,6 +108,16 @@ def remove_run(client, run_id: str) -> int:
     for state_dir in state_dirs:
         remove_state(state_dir)
     return len(containers) + len(networks)
+
+
+def _remove_containers(containers) -> None:
+    """In parallel (a 25-node run), or one by one at interpreter exit where no pool may start."""
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(_remove_container, containers))
+    except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
+        for container in containers:
+            _remove_container(container)
 
 
 def _remove_container(container) -> None:
