@@ -35,3 +35,49 @@ def read_json(request):
         return json.loads(request.get_data(cache=True) or b"null")
     except ValueError:
         return None
+
+
+# -- in-process transport: a WSGI app behind `responses` (no sockets) --------------------------
+RESPONSES_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def mount_wsgi_app(rsps, root: str, app) -> None:
+    """Answer every request under `root` (scheme://host:port) by calling `app` in-process."""
+    import re
+    from functools import partial
+    pattern = re.compile(re.escape(root) + r"(?:[/?].*)?$")
+    for method in RESPONSES_METHODS:
+        rsps.add_callback(method, pattern, callback=partial(call_wsgi_app, app),
+                          content_type=None)
+
+
+def call_wsgi_app(app, request) -> tuple[int, list, bytes]:
+    """Run a `requests.PreparedRequest` through `app`; (status, headers, body) for responses."""
+    from urllib.parse import urlsplit
+
+    from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+    url = urlsplit(request.url)
+    body = request.body
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    elif body is not None and not isinstance(body, bytes):
+        body = body.read() if hasattr(body, "read") else b"".join(body)
+    headers = {k: v for k, v in request.headers.items()
+               if k.lower() not in ("content-type", "content-length", "transfer-encoding")}
+    builder = EnvironBuilder(
+        path=url.path or "/", base_url=f"{url.scheme}://{url.netloc}", query_string=url.query,
+        method=request.method, headers=headers, data=body or b"",
+        content_type=request.headers.get("Content-Type"),
+        environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    try:
+        environ = builder.get_environ()
+    finally:
+        builder.close()
+    app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)
+    try:
+        data = b"".join(app_iter)
+    finally:
+        if hasattr(app_iter, "close"):
+            app_iter.close()
+    return int(status.split(" ", 1)[0]), list(response_headers.items()), data
