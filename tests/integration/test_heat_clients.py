@@ -74,7 +74,6 @@ def write_templates(workdir: Path) -> None:
 @contextmanager
 def own_services():
     """Keystone + Heat + CFN + Swift on free loopback ports, without fakes.undercloud."""
-    pytest.importorskip("fakes.heat.engine", reason="the Heat engine has not landed yet")
     from fakes.clock import SystemClock
     from fakes.endpoints import Endpoints
     from fakes.heat.api import make_cfn_app, make_heat_app
@@ -110,6 +109,7 @@ def own_services():
 
 @contextmanager
 def start_cloud(workdir: Path):
+    pytest.importorskip("fakes.heat.engine", reason="the Heat engine has not landed yet")
     write_templates(workdir)
     try:
         from fakes.undercloud import Undercloud
