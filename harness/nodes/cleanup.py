@@ -129,6 +129,8 @@ def reap_stale(client, stream=sys.stderr) -> list[str]:
     """Remove leftovers of runs whose owner is gone (and that nobody asked to keep)."""
     here, reaped = Owner.current(), []
     for run_id, labels in sorted(labelled_runs(client).items()):
+        if LABEL_PID not in labels:
+            continue  # no owner recorded (e.g. an image build): nothing to judge it by
         owner = owner_from_labels(labels)
         if is_kept(labels.get(LABEL_STATE)) or owner_alive(owner, here):
             continue

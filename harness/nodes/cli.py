@@ -71,6 +71,7 @@ def list_nodes() -> None:
     for run_id, labels in sorted(runs.items()):
         owner = cleanup.owner_from_labels(labels)
         state = ("kept" if is_kept(labels.get(cleanup.LABEL_STATE))
+                 else "no owner recorded" if cleanup.LABEL_PID not in labels
                  else "owner alive" if cleanup.owner_alive(owner) else "owner gone (stale)")
         click.echo(f"run {run_id}  started {owner.started}  pid {owner.pid}  {state}")
         selector = {"label": f"{cleanup.LABEL_RUN}={run_id}"}

@@ -1,8 +1,9 @@
 """The per-run SSH key (in the run's state dir) and the known_hosts written after boot.
 
-The image's `stack` user trusts the run's public key: it is bind-mounted read-only as
-/home/stack/.ssh/authorized_keys (root-owned 0644, which sshd's StrictModes accepts). The host
-keys are made at the node's first boot, so known_hosts is written from each node once it is up.
+The image's `stack` user trusts the run's public key: as the image documents
+(harness/image/files/sshd-tripleo-harness.conf), it is bind-mounted read-only at
+/etc/ssh/authorized_keys/stack, so no exec is needed. The host keys are made at each node's first
+boot (ssh-host-keys.service), so known_hosts is written from each node once it is up.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from harness.nodes.errors import NodeNotReady
 from harness.nodes.run import Run
 
 LOGIN_USER = "stack"
-AUTHORIZED_KEYS = f"/home/{LOGIN_USER}/.ssh/authorized_keys"
+AUTHORIZED_KEYS = f"/etc/ssh/authorized_keys/{LOGIN_USER}"
 HOST_KEY = "/etc/ssh/ssh_host_ed25519_key.pub"
 SSHD = "/usr/sbin/sshd"
 

@@ -58,11 +58,13 @@ def test_reap_removes_only_stale_unkept_runs_and_says_so(tmp_path):
         client.networks.create(f"th-{run.run_id}", labels=cleanup.run_labels(run))
     kept.mark_kept()
     client.add_container("someone-elses", {"owner": "not us"})
+    client.add_container("th-image-build-1", {"tripleo-harness.run": "image-build-1"})
     stream = io.StringIO()
 
     assert cleanup.reap_stale(client, stream) == ["rdead"]
 
-    assert set(client.container_map) == {"th-ralive-compute-0", "th-rkept-compute-0", "someone-elses"}
+    assert set(client.container_map) == {"th-ralive-compute-0", "th-rkept-compute-0",
+                                         "someone-elses", "th-image-build-1"}
     assert {n.name for n in client.networks.list()} == {"th-ralive", "th-rkept"}
     assert not dead.state_dir.exists() and kept.state_dir.exists()
     notice = stream.getvalue()
