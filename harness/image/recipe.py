@@ -51,7 +51,7 @@ VERSION_LABEL_PREFIX = f"{LABEL_PREFIX}.versions."
 
 # Bump when the build code changes what ends up in an image without changing the data above.
 BASE_STEPS_VERSION = 1
-NODE_STEPS_VERSION = 1
+NODE_STEPS_VERSION = 2
 
 FILES_DIR = Path(__file__).parent / "files"
 
