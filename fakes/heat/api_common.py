@@ -63,6 +63,13 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
                     content_type=JSON_TYPE)
 
 
+def no_content() -> Response:
+    """204 with no body and, like Heat, no Content-Type."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
 def fault_body(status: int, error_type: str, message: str) -> dict:
     title, explanation = HTTP_TEXTS.get(status, HTTP_TEXTS[500])
     return {"code": status, "title": title, "explanation": explanation,

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from fakes.heat import views
 from fakes.heat.api_common import (Ctx, bad_request, extract_int, json_object_body,
-                                   json_response)
+                                   json_response, no_content)
 
 CONFIGS = "/<tenant_id>/software_configs"
 DEPLOYMENTS = "/<tenant_id>/software_deployments"
@@ -47,7 +47,7 @@ def show_config(ctx: Ctx, tenant_id: str, config_id: str) -> Response:
 
 def delete_config(ctx: Ctx, tenant_id: str, config_id: str) -> Response:
     ctx.engine.delete_software_config(ctx.tenant, config_id)
-    return Response(status=204)
+    return no_content()
 
 
 def list_deployments(ctx: Ctx, tenant_id: str) -> Response:
@@ -93,7 +93,7 @@ def update_deployment(ctx: Ctx, tenant_id: str, deployment_id: str) -> Response:
 
 def delete_deployment(ctx: Ctx, tenant_id: str, deployment_id: str) -> Response:
     ctx.engine.delete_software_deployment(ctx.tenant, deployment_id)
-    return Response(status=204)
+    return no_content()
 
 
 RULES = [

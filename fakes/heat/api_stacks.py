@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from fakes.heat import views
 from fakes.heat.api_common import (ApiError, Ctx, accepted, bad_request, extract_bool,
                                    extract_int, filters_from, json_object_body, json_response,
-                                   redirect_found)
+                                   no_content, redirect_found)
 
 STACK = "/<tenant_id>/stacks/<stack_name>/<stack_id>"
 # Sub-paths a name-only URL redirects for (stacks.py routes `stack_lookup_subpath`).
@@ -119,7 +119,7 @@ def patch_stack(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Res
 
 def delete_stack(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Response:
     ctx.engine.delete_stack(ctx.tenant, ctx.stack_identity(tenant_id, stack_name, stack_id))
-    return Response(status=204)
+    return no_content()
 
 
 def abandon_stack(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Response:
