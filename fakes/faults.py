@@ -138,7 +138,7 @@ def _number(spec, name, kind, default, low, high):
 class FaultMiddleware:
     """Applies the registry's faults to one service's requests (latency first, then failure)."""
 
-    def __init__(self, app, registry: FaultRegistry, service: str, sleep=time.sleep) -> None:
+    def __init__(self, app, registry: FaultRegistry, service: str, sleep=None) -> None:
         self.app = app
         self.registry = registry
         self.service = service
@@ -150,7 +150,7 @@ class FaultMiddleware:
         failure = None
         for fault in fired:
             if fault.latency:
-                self.sleep(fault.latency)
+                (self.sleep or time.sleep)(fault.latency)
             if fault.action == "fail" and failure is None:
                 failure = fault
         if failure is None:

@@ -59,6 +59,9 @@ class JournalMiddleware:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith(CONTROL_PREFIX):
             return self.app(environ, start_response)
+        return self._recorded(environ, start_response)
+
+    def _recorded(self, environ, start_response):
         request_body = _buffer_body(environ)
         started = self.clock.now()
         started_mono = time.monotonic()
