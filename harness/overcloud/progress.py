@@ -1,0 +1,118 @@
+"""Waiting on the overcloud stack with deadlines, printing the event lines as they come.
+
+Two waits: until the stack waits for the nodes' signals (every DeployedServer resource
+COMPLETE and a deployment IN_PROGRESS: the moment the guide tells operators to configure the
+agents), and until the stack operation finishes (COMPLETE or FAILED, with Heat's reasons).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from harness.overcloud.client import EventLog, HeatClient
+from harness.overcloud.errors import OvercloudError
+
+DEPLOYED_SERVER = "OS::Heat::DeployedServer"
+DEPLOYMENT_TYPES = ("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment")
+POLL_SECONDS = 0.5
+
+
+@dataclass
+class Snapshot:
+    stack: dict
+    resources: list
+    top_statuses: list   # statuses of the top stack's own events since the watch began
+
+    @property
+    def status(self) -> str:
+        return self.stack["stack_status"]
+
+    def servers_ready(self) -> int:
+        return sum(1 for r in self.resources if r["resource_type"] == DEPLOYED_SERVER
+                   and r["resource_status"].endswith("_COMPLETE"))
+
+    def deployments_waiting(self) -> int:
+        return sum(1 for r in self.resources if r["resource_type"] in DEPLOYMENT_TYPES
+                   and r["resource_status"].endswith("_IN_PROGRESS"))
+
+    def failures(self) -> list[str]:
+        """Every FAILED resource with its reason, innermost last (Heat nests the reasons)."""
+        lines = [f"{self.stack['stack_name']}: {self.status}: "
+                 f"{self.stack.get('stack_status_reason', '')}"]
+        for row in self.resources:
+            if row["resource_status"].endswith("_FAILED"):
+                lines.append(f"{row['resource_name']} ({row['resource_type']}): "
+                             f"{row['resource_status']}: {row['resource_status_reason']}")
+        return lines
+
+
+class StackWatcher:
+    """Polls one stack, echoing new event lines, until a condition holds or the deadline."""
+
+    def __init__(self, client: HeatClient, stack: dict, echo: Callable[[str], None],
+                 timeout: float) -> None:
+        self.client = client
+        self.stack = stack
+        self.echo = echo
+        self.deadline = time.monotonic() + timeout
+        self.timeout = timeout
+        self.log = EventLog(stack["stack_name"], stack["id"])
+        self.top_statuses: list[str] = []
+
+    def skip_past_events(self) -> None:
+        """Start the event lines after what already happened (for an update)."""
+        self.log.learn(self.client.resources(self.stack))
+        self.log.new_lines(self.client, self.stack)
+        self.top_statuses.clear()
+
+    def snapshot(self) -> Snapshot:
+        stack = self.client.show(self.stack["id"])
+        resources = self.client.resources(stack)
+        self.log.learn(resources)
+        for event, line in self.log.new_events(self.client, stack):
+            if self.log.is_top_stack_event(event):
+                self.top_statuses.append(event.get("resource_status", ""))
+            self.echo(line)
+        return Snapshot(stack, resources, list(self.top_statuses))
+
+    def until(self, done: Callable[[Snapshot], bool], awaited: str) -> Snapshot:
+        while True:
+            snap = self.snapshot()
+            if done(snap):
+                return snap
+            if time.monotonic() > self.deadline:
+                raise OvercloudError(
+                    f"timed out after {self.timeout:.0f}s waiting for {awaited}; the stack is "
+                    f"{snap.status}, {snap.servers_ready()} deployed servers ready, "
+                    f"{snap.deployments_waiting()} deployments in progress")
+            time.sleep(POLL_SECONDS)
+
+
+def finished(action: str, previous_updated: str | None = None) -> Callable[[Snapshot], bool]:
+    """The stack's `action` is over. For an update, the stack's status may still be the previous
+    run's result for a moment, so it counts only once the top stack's own event says so (or
+    `updated_time` moved)."""
+    ends = (f"{action}_COMPLETE", f"{action}_FAILED")
+
+    def check(snap: Snapshot) -> bool:
+        status = snap.status
+        if status not in ends:
+            return False
+        return (action != "UPDATE" or any(s in ends for s in snap.top_statuses)
+                or snap.stack.get("updated_time") != previous_updated)
+    return check
+
+
+def waiting_for_signals(nodes: int, action: str,
+                        previous_updated: str | None = None) -> Callable[[Snapshot], bool]:
+    """Every node's DeployedServer is COMPLETE and a deployment waits for its signal, or the
+    operation already ended (a scale-down has nothing to wait for)."""
+    done = finished(action, previous_updated)
+
+    def check(snap: Snapshot) -> bool:
+        if done(snap):
+            return True
+        return (snap.status.startswith(action) and snap.servers_ready() >= nodes
+                and snap.deployments_waiting() > 0)
+    return check
