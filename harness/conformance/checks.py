@@ -173,6 +173,19 @@ def blocking_prerequisite(check_id: str, outcomes: dict[str, str]) -> tuple[str,
     return None
 
 
-def skip_message(prerequisite: str, outcome: str) -> str:
-    verb = {FAIL: "failed", ERROR: "could not run", DEP_SKIP: "was skipped"}[outcome]
-    return f"skipped: depends on {prerequisite} which {verb}"
+def skip_message(check_id: str, outcomes: dict[str, str]) -> str | None:
+    """Why `check_id` is skipped because of a prerequisite, naming the one that actually failed
+    ("skipped: depends on CONN-001 which failed", "... (via AGENT-005)"); None if it may run."""
+    blocker = blocking_prerequisite(check_id, outcomes)
+    if blocker is None:
+        return None
+    chain = []
+    while blocker[1] == DEP_SKIP:  # walk down to the prerequisite that failed
+        chain.append(blocker[0])
+        deeper = blocking_prerequisite(blocker[0], outcomes)
+        if deeper is None:
+            break
+        blocker = deeper
+    verb = {FAIL: "failed", ERROR: "could not run", DEP_SKIP: "was skipped"}[blocker[1]]
+    via = f" (via {' -> '.join(chain)})" if chain else ""
+    return f"skipped: depends on {blocker[0]} which {verb}{via}"

@@ -85,7 +85,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if check_id is None or host_id is None:
         return
     recorder: ResultRecorder = item.config.pluginmanager.get_plugin("conformance-results")
-    blocker = checks.blocking_prerequisite(check_id, recorder.outcomes_for(host_id))
-    if blocker:
+    reason = checks.skip_message(check_id, recorder.outcomes_for(host_id))
+    if reason:
         recorder.mark_dependency_skip(host_id, check_id)
-        pytest.skip(checks.skip_message(*blocker))
+        pytest.skip(reason)
