@@ -3,7 +3,10 @@
 # text). This part works out who this node is, records the wave's inputs in a marker file, and
 # fails on purpose when the wave's fail_on names this node.
 set -eu
-HARNESS_DIR=/var/lib/tripleo-harness
+# Both can be moved for tests; on nodes they are the defaults.
+HARNESS_DIR=${HARNESS_DIR:-/var/lib/tripleo-harness}
+HARNESS_HOSTS_FILE=${HARNESS_HOSTS_FILE:-/etc/hosts}
+export HARNESS_DIR HARNESS_HOSTS_FILE
 mkdir -p "$HARNESS_DIR/waves"
 eval "$(python3 - <<'HARNESS_PY'
 import json, os, shlex

@@ -19,7 +19,8 @@ block = ["# HEAT_HOSTS_START - Do not edit manually within this section!"] + lin
 harness = os.environ["HARNESS_DIR"]
 with open(os.path.join(harness, "hosts"), "w") as out:
     out.write("\n".join(lines) + "\n")
-with open("/etc/hosts") as current:
+hosts_file = os.environ["HARNESS_HOSTS_FILE"]
+with open(hosts_file) as current:
     kept, inside = [], False
     for line in current.read().splitlines():
         if line.startswith("# HEAT_HOSTS_START"):
@@ -29,7 +30,7 @@ with open("/etc/hosts") as current:
         elif not inside:
             kept.append(line)
 # Rewrite in place (no rename): in a container /etc/hosts is a bind mount.
-with open("/etc/hosts", "w") as hosts:
+with open(hosts_file, "w") as hosts:
     hosts.write("\n".join(kept + block) + "\n")
 print(f"{len(lines)} hosts entries written")
 PY
