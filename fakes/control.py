@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from fakes.clock import ManualClock, OffsetClock
 from fakes.faults import FaultSpecError
-from fakes.wsgi import json_response, read_json
+from fakes.wsgi import json_response, read_json, with_reason
 
 PREFIX = "/_harness/"
 
@@ -52,7 +52,7 @@ def make_control_app(undercloud):
             response = json_response({"error": f"{error.name}: {request.method} {request.path}"
                                       f" (see fakes/control.py for the routes)"},
                                      status=error.code)
-        return response(environ, start_response)
+        return with_reason(response)(environ, start_response)
 
     return app
 

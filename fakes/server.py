@@ -35,6 +35,7 @@ class Listener:
         check_bind_address(host)
         self.host = host
         self.name = name
+        self.app = app
         try:
             self.server = create_server(
                 app, host=host, port=port, threads=threads,

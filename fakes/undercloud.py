@@ -79,9 +79,12 @@ class Undercloud:
         try:
             engine_module = importlib.import_module("fakes.heat.engine")
         except ModuleNotFoundError as error:
-            if error.name not in ("fakes.heat", "fakes.heat.engine"):
+            # Only a part of the Heat package itself not being there (yet) is tolerated;
+            # any other import problem is a real error.
+            if not (error.name or "").startswith("fakes.heat"):
                 raise
-            log.warning("fakes.heat.engine is not available: serving keystone and swift only")
+            log.warning("Heat is not available (%s is missing): serving keystone and swift only",
+                        error.name)
             return None
         return engine_module.HeatEngine(self.clock, self.keystone, self.swift, self.endpoints)
 

@@ -6,11 +6,19 @@ import uuid
 from datetime import datetime, timezone
 from email.utils import formatdate
 
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 
 def request_id() -> str:
     return f"req-{uuid.uuid4()}"
+
+
+def with_reason(response: Response) -> Response:
+    """`404 Not Found` as the real services say it (werkzeug would send `404 NOT FOUND`)."""
+    code = response.status_code
+    response.status = f"{code} {HTTP_STATUS_CODES.get(code, 'Unknown')}"
+    return response
 
 
 def json_response(body, status: int = 200, headers: dict | None = None) -> Response:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request, Response
 
 from fakes.keystone.errors import BadRequest, KeystoneError, NotFound, Unauthorized
 from fakes.keystone.model import KeystoneModel, Token
-from fakes.wsgi import iso_micro, json_response, read_json, request_id
+from fakes.wsgi import iso_micro, json_response, read_json, request_id, with_reason
 
 VERSION_ID = "v3.14"
 VERSION_UPDATED = "2020-04-07T00:00:00Z"
@@ -41,7 +41,7 @@ def make_app(keystone: KeystoneModel):
             response = error_response(NotFound("The resource could not be found."), keystone)
         response.headers["Vary"] = "X-Auth-Token"
         response.headers["x-openstack-request-id"] = request_id()
-        return response(environ, start_response)
+        return with_reason(response)(environ, start_response)
 
     return app
 

@@ -16,7 +16,7 @@ from fakes.swift.errors import (BadRequest, Forbidden, LengthRequired, MethodNot
                                 UnprocessableEntity)
 from fakes.swift.listing import account_listing, container_listing, meta_headers, read_meta
 from fakes.swift.model import ObjectInfo, SwiftModel
-from fakes.wsgi import http_date, json_response
+from fakes.wsgi import http_date, json_response, with_reason
 
 HTML = "text/html; charset=UTF-8"
 TEMP_URL_INVALID = "401 Unauthorized: Temp URL invalid\n"
@@ -53,7 +53,7 @@ class SwiftApi:
         tid = trans_id()
         response.headers["X-Trans-Id"] = tid
         response.headers["X-Openstack-Request-Id"] = tid
-        return response(environ, start_response)
+        return with_reason(response)(environ, start_response)
 
     def error_response(self, error: SwiftError, request: Request) -> Response:
         response = Response(error.html(), status=error.status, content_type=HTML)
