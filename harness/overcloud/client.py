@@ -92,6 +92,11 @@ class HeatClient:
         return self._call("GET", f"{stack_path}/resources/{quote(resource)}",
                           f"reading resource {resource}").json()["resource"]
 
+    def deployments(self, server_id: str) -> list[dict]:
+        """Software deployments to one server (`GET /software_deployments?server_id=`)."""
+        return self._call("GET", "/software_deployments", "listing software deployments",
+                          params={"server_id": server_id}).json()["software_deployments"]
+
     def events(self, stack: dict, marker: str | None = None, nested_depth: int = 5) -> list:
         params = {"nested_depth": nested_depth, "sort_dir": "asc"}
         if marker:

@@ -64,14 +64,19 @@ class AgentPlayer:
         return found
 
     def play_round(self, nodes: list[Node]) -> int:
-        """One poll of every node: signal each deployment not answered yet. Returns how many."""
+        """One poll of every node: signal each deployment Heat waits for and that was not
+        answered yet. Returns how many signals went out."""
         sent = 0
         for node in nodes:
             response = self.session.get(node.metadata_url, timeout=10)
             if response.status_code != 200:
                 continue   # a removed node's object is gone (404): nothing to do
+            # Like heat-config's "deployed" markers, but it also lets a fresh player join a
+            # stack half-way: only deployments Heat still waits for are answered.
+            waiting = {d["config_id"] for d in self.client.deployments(node.server_id)
+                       if d.get("status") == "IN_PROGRESS"}
             for entry in response.json().get("deployments") or []:
-                if entry.get("id") in self.signalled:
+                if entry.get("id") in self.signalled or entry.get("id") not in waiting:
                     continue
                 inputs = {i.get("name"): i.get("value") for i in entry.get("inputs") or []}
                 if inputs.get("deploy_signal_id"):
