@@ -59,6 +59,7 @@ class StackWatcher:
         self.timeout = timeout
         self.log = EventLog(stack["stack_name"], stack["id"])
         self.top_statuses: list[str] = []
+        self._last_summary = ""
 
     def skip_past_events(self) -> None:
         """Start the event lines after what already happened (for an update)."""
@@ -79,6 +80,7 @@ class StackWatcher:
     def until(self, done: Callable[[Snapshot], bool], awaited: str) -> Snapshot:
         while True:
             snap = self.snapshot()
+            self._summarise(snap)
             if done(snap):
                 return snap
             if time.monotonic() > self.deadline:
@@ -87,6 +89,16 @@ class StackWatcher:
                     f"{snap.status}, {snap.servers_ready()} deployed servers ready, "
                     f"{snap.deployments_waiting()} deployments in progress")
             time.sleep(POLL_SECONDS)
+
+
+    def _summarise(self, snap: Snapshot) -> None:
+        """A progress line whenever the picture changes (between the event lines)."""
+        summary = (f"-- {snap.stack['stack_name']}: {snap.status}, {snap.servers_ready()} "
+                   f"deployed servers ready, {snap.deployments_waiting()} deployments waiting "
+                   "for signals")
+        if summary != self._last_summary:
+            self._last_summary = summary
+            self.echo(summary)
 
 
 def finished(action: str, previous_updated: str | None = None) -> Callable[[Snapshot], bool]:
