@@ -63,7 +63,7 @@ def download_command(recipe: r.Recipe, target: Path) -> list[str]:
 
 
 def _build_wheels_on_host(recipe: r.Recipe, target: Path, why: str, run: Runner) -> None:
-    host_python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    host_python = "%d.%d" % tuple(sys.version_info[:2])
     if host_python != r.IMAGE_PYTHON_VERSION:
         raise WheelFetchFailed(
             f"pip found no wheels for Python {r.IMAGE_PYTHON_VERSION} of some agent requirement "
