@@ -67,7 +67,7 @@ def _build_wheels_on_host(recipe: r.Recipe, target: Path, why: str, run: Runner)
     if host_python != r.IMAGE_PYTHON_VERSION:
         raise WheelFetchFailed(
             f"pip found no wheels for Python {r.IMAGE_PYTHON_VERSION} of some agent requirement "
-            f"({_tail(why)}) and this host's Python is {host_python}, so it cannot build them; "
+            f"({_tail(why)}) and this host runs Python {host_python}, so it cannot build them; "
             f"run `harness image build` with a Python {r.IMAGE_PYTHON_VERSION} interpreter or pin "
             "versions that publish wheels (--pin NAME=VERSION)")
     done = run(pip_command("wheel", "--wheel-dir", str(target), *recipe.venv_requirements()),
