@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from harness.nodes import cleanup
+from harness.nodes import cleanup, keys
 from harness.nodes.errors import NodeError
 from harness.nodes.run import Run, is_kept
 
@@ -47,7 +47,7 @@ def up(count: int, role: str, image: str | None, memory: str) -> None:
                f"(undercloud side: {backend.gateway})")
     for node in started:
         click.echo(f"  {node.name:<32} {node.address:<15} "
-                   f"{backend.keypair.ssh_command(run, node.address)}")
+                   f"{keys.ssh_command(backend.keypair, run, node.address)}")
     click.echo(f"remove them with: harness down {run.run_id}")
 
 

@@ -14,6 +14,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from harness.image.runtime import STOP_SIGNAL, run_options
 from harness.nodes import cleanup, keys
 from harness.nodes.base import Node, NodeBackend, NodeSpec
 from harness.nodes.docker_node import DockerNode
@@ -26,13 +27,6 @@ LABEL_ROLE = "tripleo-harness.role"
 LABEL_INDEX = "tripleo-harness.index"
 LABEL_ADDRESS = "tripleo-harness.address"
 DEFAULT_MEMORY = "256m"
-# Used only until harness.image.runtime publishes the options the image is built for.
-FALLBACK_RUN_OPTIONS = {
-    "tmpfs": {"/run": "", "/run/lock": ""},
-    "volumes": {"/sys/fs/cgroup": {"bind": "/sys/fs/cgroup", "mode": "ro"}},
-}
-
-
 def connect(client_factory=docker.from_env):
     """A Docker client that has answered a ping, or EngineUnavailable."""
     try:
@@ -43,13 +37,9 @@ def connect(client_factory=docker.from_env):
     return client
 
 
-def systemd_run_options() -> dict:
-    """The docker run options that make systemd PID 1 work without --privileged."""
-    try:
-        from harness.image.runtime import RUN_OPTIONS
-    except ImportError:
-        return {key: dict(value) for key, value in FALLBACK_RUN_OPTIONS.items()}
-    return dict(RUN_OPTIONS)
+def systemd_run_options(client) -> dict:
+    """The docker run options that make systemd PID 1 work without --privileged (the image's)."""
+    return run_options(client.info().get("CgroupVersion", "1"))
 
 
 def resolve_image(client, image: str | None) -> str:
@@ -78,7 +68,7 @@ class DockerBackend(NodeBackend):
         self.image = resolve_image(self.client, image)
         self.memory = memory
         self.ready_timeout = ready_timeout
-        self.run_options = systemd_run_options()
+        self.run_options = systemd_run_options(self.client)
         self.labels = cleanup.run_labels(run)
         self.stream = stream
         self._network: RunNetwork | None = None
@@ -133,10 +123,11 @@ class DockerBackend(NodeBackend):
         endpoint = self.client.api.create_endpoint_config(ipv4_address=spec.address)
         labels = {**self.labels, LABEL_ROLE: spec.role, LABEL_INDEX: str(spec.index),
                   LABEL_ADDRESS: spec.address}
-        options = keys.merge_options(self.run_options, keys.container_options(self.keypair))
+        options = keys.merge_options({"stop_signal": STOP_SIGNAL}, self.run_options,
+                                     keys.container_options(self.keypair))
         container = self.client.containers.create(
             self.image, name=name, hostname=spec.hostname, detach=True, labels=labels,
-            mem_limit=self.memory, stop_signal="SIGRTMIN+3", restart_policy={"Name": "no"},
+            mem_limit=self.memory, restart_policy={"Name": "no"},
             network=self.network.name, networking_config={self.network.name: endpoint}, **options)
         network = self.client.networks.get(self.network.network_id)
         return DockerNode(container, spec, network, options, self.ready_timeout)

@@ -8,51 +8,29 @@ boot (ssh-host-keys.service), so known_hosts is written from each node once it i
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
+from harness.image.keys import LOGIN_USER, KeyPair, authorized_keys_volume, make_run_keypair
 from harness.nodes.errors import NodeNotReady
 from harness.nodes.run import Run
 
-LOGIN_USER = "stack"
-AUTHORIZED_KEYS = f"/etc/ssh/authorized_keys/{LOGIN_USER}"
 HOST_KEY = "/etc/ssh/ssh_host_ed25519_key.pub"
 SSHD = "/usr/sbin/sshd"
 
 
-@dataclass(frozen=True)
-class Keypair:
-    private_key: Path
-    public_key: Path
-
-    def ssh_command(self, run: Run, address: str) -> str:
-        return (f"ssh -i {self.private_key} -o UserKnownHostsFile={run.known_hosts} "
-                f"{LOGIN_USER}@{address}")
+def run_keypair(run: Run) -> KeyPair:
+    """The run's keypair, made once in its state dir by the image's helper."""
+    return make_run_keypair(run.ssh_dir, comment=f"tripleo-harness-{run.run_id}")
 
 
-def run_keypair(run: Run) -> Keypair:
-    """The run's keypair, made once: the image helper's if it offers one, else ed25519 here."""
-    private, public = run.ssh_dir / "id_ed25519", run.ssh_dir / "id_ed25519.pub"
-    if private.exists() and public.exists():
-        return Keypair(private, public)
-    run.ssh_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = Ed25519PrivateKey.generate()
-    private.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                          serialization.PrivateFormat.OpenSSH,
-                                          serialization.NoEncryption()))
-    private.chmod(0o600)
-    public.write_bytes(key.public_key().public_bytes(
-        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
-        + f" tripleo-harness-{run.run_id}\n".encode())
-    return Keypair(private, public)
+def ssh_command(keypair: KeyPair, run: Run, address: str) -> str:
+    return (f"ssh -i {keypair.private_key} -o UserKnownHostsFile={run.known_hosts} "
+            f"{LOGIN_USER}@{address}")
 
 
-def container_options(keypair: Keypair) -> dict:
+def container_options(keypair: KeyPair) -> dict:
     """Docker create options that give the login user the run's key."""
-    return {"volumes": {str(keypair.public_key): {"bind": AUTHORIZED_KEYS, "mode": "ro"}}}
+    return {"volumes": authorized_keys_volume(keypair, LOGIN_USER)}
 
 
 def merge_options(*option_sets: dict) -> dict:

@@ -8,7 +8,7 @@ import docker
 import pytest
 import testinfra
 
-from harness.nodes import cleanup, node_from_url
+from harness.nodes import cleanup, keys, node_from_url
 from harness.nodes.docker import DockerBackend
 from harness.nodes.run import Run
 
@@ -75,7 +75,7 @@ def test_containers_and_network_carry_run_and_owner_labels(backend):
 
 def test_ssh_with_the_run_key_and_known_hosts(backend):
     node = backend.start(1)[0]
-    command = backend.keypair.ssh_command(backend.run, node.address).split()
+    command = keys.ssh_command(backend.keypair, backend.run, node.address).split()
     result = subprocess.run(command[:1] + ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10"]
                             + command[1:] + ["id -un"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

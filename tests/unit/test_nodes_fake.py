@@ -139,6 +139,9 @@ class FakeDocker:
     def ping(self):
         return True
 
+    def info(self):
+        return {"CgroupVersion": "1"}
+
     def add_container(self, name, labels, status="running"):
         container = FakeContainer(self, name, labels, {})
         container.status = status
