@@ -1,0 +1,157 @@
+"""Failures, timeouts, updates (PUT and PATCH), scaling and deletion, checked against what the
+recorded real Heat did (reference/real-heat/traces rg-30..rg-44) and heat/common/exception.py."""
+from __future__ import annotations
+
+import pytest
+from test_heat_engine_support import ENVIRONMENT, FILES, GROUP_YAML, OK, cloud, joined  # noqa: F401
+
+from fakes.heat import errors
+
+FAILED_SIGNAL = {"deploy_status_code": 1, "deploy_stdout": "", "deploy_stderr": "boom"}
+DEPLOY_FAILURE = ("Error: resources.deployment: Deployment to server failed: "
+                  "deploy_status_code : Deployment exited with non-zero status code: 1")
+
+
+def complete_group(cloud, **params):
+    identity = cloud.create_group(**params)
+    for server in cloud.named(identity, "server"):
+        cloud.put_signal(server, OK)
+    assert cloud.status(identity) == "CREATE_COMPLETE"
+    return identity
+
+
+def test_failed_deployment_fails_every_level_with_heat_reasons(cloud):
+    identity = cloud.create_group()
+    first, second = cloud.named(identity, "server")
+    cloud.put_signal(first, FAILED_SIGNAL)
+    rows = {(r["stack_name"][-16:], r["resource_name"]): r for r in cloud.rows(identity)}
+    deployment = cloud.named(identity, "deployment")[0]
+    assert joined(deployment) == "CREATE_FAILED"
+    assert deployment["resource_status_reason"] == DEPLOY_FAILURE
+    member = cloud.rows(identity)[1]
+    assert joined(member) == "CREATE_FAILED"
+    assert member["resource_status_reason"] == (
+        "Error: resources[0].resources.deployment: Deployment to server failed: "
+        "deploy_status_code: Deployment exited with non-zero status code: 1")
+    group = cloud.rows(identity)[0]
+    assert group["resource_status_reason"] == (
+        "Error: resources.Compute.resources[0].resources.deployment: Deployment to server "
+        "failed: deploy_status_code: Deployment exited with non-zero status code: 1")
+    stack = cloud.stack(identity)
+    assert (stack["stack_action"], stack["stack_status"]) == ("CREATE", "FAILED")
+    assert stack["stack_status_reason"] == "Resource CREATE failed: " + \
+        group["resource_status_reason"]
+    member_stack = cloud.engine.show_stack(cloud.tenant, first["stack_identity"])
+    assert member_stack["stack_status_reason"] == "Resource CREATE failed: " + DEPLOY_FAILURE
+    # the other member was cancelled, its deployment too
+    other = cloud.rows(identity)[2]
+    assert (joined(other), other["resource_status_reason"]) == ("CREATE_FAILED",
+                                                                "CREATE aborted")
+    waiting = cloud.named(identity, "deployment")[1]
+    shown = cloud.engine.show_software_deployment(cloud.tenant, waiting["physical_resource_id"])
+    assert (shown["status"], shown["status_reason"]) == ("FAILED", "Deployment cancelled.")
+    assert rows  # the rows stay listed
+
+
+def test_stack_timeout_fails_with_heat_reason_and_cancels_deployments(cloud):
+    identity = cloud.create_group()
+    cloud.clock.advance(60 * 60 + 1)
+    cloud.engine.step()
+    stack = cloud.stack(identity)
+    assert (stack["stack_status"], stack["stack_status_reason"]) == ("FAILED",
+                                                                     "Create timed out")
+    for deployment in cloud.named(identity, "deployment"):
+        shown = cloud.engine.show_software_deployment(cloud.tenant,
+                                                      deployment["physical_resource_id"])
+        assert shown["status_reason"] == "Deployment cancelled."
+    assert cloud.rows(identity)[0]["resource_status_reason"] == "CREATE aborted"
+
+
+def test_update_count_three_creates_only_the_new_member(cloud):
+    identity = complete_group(cloud)
+    before = cloud.named(identity, "deployment")
+    configs_before = [cloud.metadata(s)["deployments"][0]["id"]
+                      for s in cloud.named(identity, "server")]
+    cloud.engine.update_stack(cloud.tenant, identity, GROUP_YAML,
+                              {"count": 3, "config_transport": "POLL_TEMP_URL",
+                               "signal_transport": "TEMP_URL_SIGNAL"}, dict(FILES),
+                              ENVIRONMENT)
+    cloud.engine.step()
+    assert cloud.status(identity) == "UPDATE_IN_PROGRESS"
+    members = cloud.rows(identity)[1:4]
+    assert [(m["resource_name"], joined(m)) for m in members] == [
+        ("0", "UPDATE_COMPLETE"), ("1", "UPDATE_COMPLETE"), ("2", "CREATE_IN_PROGRESS")]
+    after = cloud.named(identity, "deployment")
+    assert [joined(d) for d in after[:2]] == ["CREATE_COMPLETE", "CREATE_COMPLETE"]
+    assert [d["physical_resource_id"] for d in after[:2]] == \
+        [d["physical_resource_id"] for d in before]
+    servers = cloud.named(identity, "server")
+    assert [cloud.metadata(s)["deployments"][0]["id"] for s in servers[:2]] == configs_before
+    cloud.put_signal(servers[2], OK)
+    assert cloud.status(identity) == "UPDATE_COMPLETE"
+    events = cloud.events(identity, nested_depth=5)
+    last_update = events[[i for i, e in enumerate(events)
+                          if joined(e) == "UPDATE_IN_PROGRESS"][0]:]
+    inner = [e["resource_name"] for e in last_update if e["resource_name"] in
+             ("server", "config", "deployment")]
+    assert inner == ["server", "server", "config", "config", "deployment", "deployment"]
+
+
+def test_patch_to_count_one_deletes_highest_members_and_their_swift_objects(cloud):
+    identity = complete_group(cloud)
+    servers = cloud.named(identity, "server")
+    urls = [cloud.metadata(s)["os-collect-config"]["request"]["metadata_url"] for s in servers]
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True, params={"count": 1})
+    cloud.engine.step()
+    assert cloud.status(identity) == "UPDATE_COMPLETE"
+    assert cloud.stack(identity)["parameters"]["count"] == "1"
+    assert cloud.stack(identity)["parameters"]["config_transport"] == "POLL_TEMP_URL"
+    assert [r["resource_name"] for r in cloud.rows(identity, 1)] == ["Compute", "0"]
+    cloud.swift_get(urls[0])
+    with pytest.raises(Exception) as missing:
+        cloud.swift_get(urls[1])
+    assert type(missing.value).__name__ == "NotFound"
+    events = cloud.events(identity, nested_depth=5)
+    deletes = [(e["resource_name"], joined(e)) for e in events if "DELETE" in joined(e)]
+    assert deletes == [("1", "DELETE_IN_PROGRESS"), ("1", "DELETE_COMPLETE")]
+
+
+def test_redeploy_on_changed_input_gets_a_new_derived_config(cloud):
+    identity = complete_group(cloud, count=1)
+    server = cloud.named(identity, "server")[0]
+    first_id = cloud.metadata(server)["deployments"][0]["id"]
+    changed = FILES["server.yaml"].replace("greeting: hi", "greeting: hey")
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True,
+                              files={"server.yaml": changed})
+    cloud.engine.step()
+    entry = cloud.metadata(server)["deployments"][0]
+    assert entry["id"] != first_id
+    inputs = {i["name"]: i["value"] for i in entry["inputs"]}
+    assert (inputs["greeting"], inputs["deploy_action"]) == ("hey", "UPDATE")
+    assert joined(cloud.named(identity, "deployment")[0]) == "UPDATE_IN_PROGRESS"
+    cloud.put_signal(server, OK)
+    assert cloud.status(identity) == "UPDATE_COMPLETE"
+
+
+def test_delete_removes_everything_and_keeps_the_record_by_id(cloud):
+    identity = complete_group(cloud)
+    servers = cloud.named(identity, "server")
+    url = cloud.metadata(servers[0])["os-collect-config"]["request"]["metadata_url"]
+    cloud.engine.delete_stack(cloud.tenant, identity)
+    assert cloud.status(identity) == "DELETE_IN_PROGRESS"
+    cloud.engine.step()
+    stack = cloud.stack(identity)
+    assert (stack["stack_action"], stack["stack_status"]) == ("DELETE", "COMPLETE")
+    assert stack["deletion_time"] and "outputs" not in stack
+    with pytest.raises(errors.EntityNotFound) as lookup:
+        cloud.engine.identify_stack(cloud.tenant, "rg")
+    assert lookup.value.message == "The Stack (rg) could not be found."
+    assert cloud.engine.identify_stack(cloud.tenant, identity["stack_id"]) == identity
+    assert cloud.engine.list_stacks(cloud.tenant) == []
+    assert len(cloud.engine.list_stacks(cloud.tenant, show_deleted=True)) == 1
+    with pytest.raises(Exception):
+        cloud.swift_get(url)
+    assert cloud.engine.list_software_deployments(cloud.tenant) == []
+    top = [(e["resource_name"], joined(e)) for e in cloud.events(identity)][-4:]
+    assert top == [("rg", "DELETE_IN_PROGRESS"), ("Compute", "DELETE_IN_PROGRESS"),
+                   ("Compute", "DELETE_COMPLETE"), ("rg", "DELETE_COMPLETE")]
