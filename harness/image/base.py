@@ -16,6 +16,7 @@ from pathlib import Path
 from harness.image import recipe as r
 from harness.image.errors import BuildStepFailed, DebootstrapUnavailable
 from harness.image.mirror import Mirror
+from harness.image.timing import timed
 
 log = logging.getLogger(__name__)
 
@@ -59,24 +60,26 @@ def debootstrap_command(debootstrap: str, mirror: Mirror, target: Path,
 
 
 def build_base(client, recipe: r.Recipe, mirror: Mirror, workdir: Path,
-               run: Runner = subprocess.run) -> str:
+               run: Runner = subprocess.run, timings: dict | None = None) -> str:
     """Debootstrap, tidy, import; returns the base tag."""
     debootstrap = ensure_debootstrap(run=run)
     rootfs = workdir / "rootfs"
     command = debootstrap_command(debootstrap, mirror, rootfs, recipe.release)
     log.info("debootstrap %s from %s (%s)", recipe.release, mirror.uri, mirror.origin)
-    done = run(command, capture_output=True, text=True)
+    with timed(timings, "debootstrap"):
+        done = run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise BuildStepFailed(
             f"debootstrap of {recipe.release} from {mirror.uri} (taken from {mirror.origin}) failed "
             f"(exit {done.returncode}): {_tail(done.stdout + done.stderr)}; check the mirror is "
             f"reachable or give another with --mirror")
-    tidy_rootfs(rootfs)
-    tarball = workdir / "rootfs.tar"
-    _tar(rootfs, tarball, run)
-    shutil.rmtree(rootfs, ignore_errors=True)
-    import_rootfs(client, tarball, recipe)
-    tarball.unlink(missing_ok=True)
+    with timed(timings, "base-import"):
+        tidy_rootfs(rootfs)
+        tarball = workdir / "rootfs.tar"
+        _tar(rootfs, tarball, run)
+        shutil.rmtree(rootfs, ignore_errors=True)
+        import_rootfs(client, tarball, recipe)
+        tarball.unlink(missing_ok=True)
     return recipe.base_tag
 
 

@@ -5,16 +5,19 @@ call with the same recipe finds both tags and returns at once (no network, no bu
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.image import recipe as r
 from harness.image.base import build_base, scratch_dir
 from harness.image.errors import DockerUnavailable
 from harness.image.mirror import find_mirror
+from harness.image.wheels import cache_root
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,7 @@ class BuildResult:
     base_tag: str
     cached: bool  # True when nothing was built
     image_id: str
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per build phase
 
 
 def docker_client(factory: Callable | None = None):
@@ -55,19 +59,37 @@ def image_exists(client, tag: str) -> bool:
 
 def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, client=None,
                 base_only: bool = False, workdir: Path | None = None) -> BuildResult:
+    """The image's tag, built if missing; concurrent builds on this host wait for each other."""
     recipe = recipe or r.make_recipe()
     client = client or docker_client()
     target = recipe.base_tag if base_only else recipe.node_tag
-    if image_exists(client, target):
+    if image_exists(client, target):  # the cached path: one API call, no lock
         return BuildResult(target, recipe.base_tag, True, client.images.get(target).id)
-    scratch = scratch_dir(workdir)
-    try:
-        if not image_exists(client, recipe.base_tag):
-            build_base(client, recipe, find_mirror(recipe.release, mirror), scratch)
-        if not base_only:
-            from harness.image.node import build_node
+    timings: dict[str, float] = {}
+    with _build_lock():
+        if image_exists(client, target):  # another process built it while we waited
+            return BuildResult(target, recipe.base_tag, True, client.images.get(target).id)
+        scratch = scratch_dir(workdir)
+        try:
+            if not image_exists(client, recipe.base_tag):
+                build_base(client, recipe, find_mirror(recipe.release, mirror), scratch, timings=timings)
+            if not base_only:
+                from harness.image.node import build_node
 
-            build_node(client, recipe, scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return BuildResult(target, recipe.base_tag, False, client.images.get(target).id)
+                build_node(client, recipe, scratch, timings=timings)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return BuildResult(target, recipe.base_tag, False, client.images.get(target).id, timings)
+
+
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """One build at a time on this host (pytest-xdist workers, parallel CLI runs)."""
+    path = cache_root() / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

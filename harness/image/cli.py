@@ -51,6 +51,9 @@ def build(mirror: str | None, pins: tuple[str, ...], base_only: bool, verbose: b
         _fail(error)
     how = "cached" if result.cached else "built"
     console.print(f"{how} {result.tag} in {time.monotonic() - started:.1f} s", highlight=False)
+    if verbose and result.timings:
+        console.print("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()),
+                      highlight=False)
     click.echo(result.tag)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from harness.image import recipe as r
 from harness.image.errors import BuildStepFailed
+from harness.image.timing import timed
 from harness.image.wheels import heat_agents_tree, wheelhouse
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,9 @@ def image_changes(recipe: r.Recipe) -> list[str]:
     return ['CMD ["/sbin/init"]', *env, *labels]
 
 
-def build_node(client, recipe: r.Recipe, scratch: Path) -> str:
-    context = prepare_context(recipe, scratch / "context")
+def build_node(client, recipe: r.Recipe, scratch: Path, timings: dict | None = None) -> str:
+    with timed(timings, "agents-fetch"):
+        context = prepare_context(recipe, scratch / "context")
     repository, tag = recipe.node_tag.split(":")
     container = client.containers.create(
         recipe.base_tag, command=["/bin/bash", f"{BUILD_MOUNT}/files/install-node.sh"],
@@ -63,14 +65,16 @@ def build_node(client, recipe: r.Recipe, scratch: Path) -> str:
         volumes={str(context): {"bind": BUILD_MOUNT, "mode": "ro"}},
         name=f"th-{build_run_id()}")
     try:
-        container.start()
-        status = container.wait(timeout=INSTALL_TIMEOUT_S)
+        with timed(timings, "agents-install"):
+            container.start()
+            status = container.wait(timeout=INSTALL_TIMEOUT_S)
         if status.get("StatusCode") != 0:
             output = container.logs().decode(errors="replace").strip().splitlines()[-15:]
             raise BuildStepFailed(
                 f"installing the agents in the image failed (exit {status.get('StatusCode')}): "
                 + " | ".join(output))
-        _export_import(client, container, repository, tag, image_changes(recipe))
+        with timed(timings, "node-import"):
+            _export_import(client, container, repository, tag, image_changes(recipe))
     finally:
         container.remove(force=True)
     return recipe.node_tag
