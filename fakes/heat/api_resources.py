@@ -40,10 +40,9 @@ def show_resource(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str,
 
 def resource_metadata(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str,
                       resource_name: str) -> Response:
-    resource = ctx.engine.describe_stack_resource(
-        ctx.tenant, ctx.stack_identity(tenant_id, stack_name, stack_id), resource_name,
-        with_attr=False)
-    return json_response(views_resources.resource_metadata(resource.get("metadata")))
+    metadata = ctx.engine.resource_metadata(
+        ctx.tenant, ctx.stack_identity(tenant_id, stack_name, stack_id), resource_name)
+    return json_response(views_resources.resource_metadata(metadata))
 
 
 def signal_resource(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str,

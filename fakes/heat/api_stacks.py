@@ -15,10 +15,11 @@ STACK = "/<tenant_id>/stacks/<stack_name>/<stack_id>"
 LOOKUP_GET_SUBPATHS = ("resources", "events", "template", "actions", "environment", "files")
 LOOKUP_POST_SUBPATHS = ("resources", "events", "template", "actions")
 
+TAG_PARAMS = ("tags", "tags_any", "not_tags", "not_tags_any")
 LIST_FILTER_KEYS = ("id", "status", "name", "action", "tenant", "username", "owner_id")
-# Fields of the create/update body Heat reads itself; everything else is passed on as args.
-BODY_DATA_KEYS = ("stack_name", "template", "template_url", "parameters", "environment",
-                  "files", "environment_files", "files_container")
+# The create/update body's "args" the engine acts on (heat/rpc/api.py PARAM_*); others such as
+# adopt_stack_data are accepted and ignored.
+ENGINE_ARGS = ("timeout_mins", "disable_rollback", "tags", "existing", "clear_parameters")
 
 
 def list_stacks(ctx: Ctx, tenant_id: str) -> Response:
@@ -31,13 +32,14 @@ def list_stacks(ctx: Ctx, tenant_id: str) -> Response:
         filters=filters or None,
         show_deleted=extract_bool("show_deleted", params.get("show_deleted")),
         show_nested=extract_bool("show_nested", params.get("show_nested")),
-        show_hidden=extract_bool("show_hidden", params.get("show_hidden")))
+        show_hidden=extract_bool("show_hidden", params.get("show_hidden")),
+        **{key: params[key] for key in TAG_PARAMS if params.get(key)})
     count = None
     if extract_bool("with_count", params.get("with_count")):
-        count = len(ctx.engine.list_stacks(
+        count = ctx.engine.count_stacks(
             ctx.tenant, filters=filters or None,
             show_deleted=extract_bool("show_deleted", params.get("show_deleted")),
-            show_nested=extract_bool("show_nested", params.get("show_nested"))))
+            show_nested=extract_bool("show_nested", params.get("show_nested")))
     body = views.stack_collection(ctx.links, stacks, ctx.is_admin, ctx.request.base_url,
                                   list(params.items(multi=True)), limit, count)
     return json_response(body)
@@ -54,8 +56,8 @@ def _instantiation_data(body: dict, require_name: bool) -> dict:
                               "inline in 'template'.")
         if require_name or not body.get("existing"):
             raise bad_request("No template specified")
-    args = {key: value for key, value in body.items() if key not in BODY_DATA_KEYS}
-    if "timeout_mins" in args and args["timeout_mins"] is not None:
+    args = {key: body[key] for key in ENGINE_ARGS if body.get(key) is not None}
+    if "timeout_mins" in args:
         args["timeout_mins"] = extract_int("timeout_mins", str(args["timeout_mins"]))
     if isinstance(args.get("tags"), str):
         args["tags"] = [tag for tag in args["tags"].split(",") if tag]
@@ -65,7 +67,7 @@ def _instantiation_data(body: dict, require_name: bool) -> dict:
         "environment": body.get("environment"),
         "files": body.get("files") or {},
         "environment_files": body.get("environment_files"),
-        "args": args,
+        **args,
     }
 
 
@@ -74,7 +76,8 @@ def create_stack(ctx: Ctx, tenant_id: str) -> Response:
     if "converge" in body:
         raise bad_request("Unknown attribute 'converge' on stack create")
     data = _instantiation_data(body, require_name=True)
-    identity = ctx.engine.create_stack(ctx.tenant, body["stack_name"], **data)
+    identity = ctx.engine.create_stack(ctx.tenant, body["stack_name"],
+                                       username=ctx.token.user_name, **data)
     created = views.created_stack(ctx.links, identity)
     return json_response(created, 201, {"Location": ctx.links.url(identity)})
 
