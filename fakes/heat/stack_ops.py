@@ -108,23 +108,31 @@ class StackOperation:
         return True
 
     def _start_update(self, task: Task) -> bool:
+        """Heat's _needs_update: never-created resources are created, a type change or a
+        failed create replaces, a failed resource is always updated again, nested stacks
+        are always updated, anything else only when its properties changed."""
         res = self.stack.resources[task.name]
         task.resource = res
         new_props = self.engine.resolve_properties(res)
         old_props = res.properties
-        if res.action == INIT or res.status == FAILED and res.action == CREATE:
-            res.properties = new_props   # never created (or failed): create it now
+        if res.action == INIT:
+            res.properties = new_props
             task.kind = "create"
             self._set_state(res, CREATE, IN_PROGRESS, STATE_CHANGED)
             res.plugin.handle_create()
             return True
+        failed = res.status == FAILED
+        keeps_nested = res.plugin.always_update and res.resource_id
         if res.type_name != res.definition["type"] or (
-                res.plugin.update_replace and res.plugin.needs_update(new_props, old_props)):
+                failed and res.action == CREATE and not keeps_nested):
             return self._start_replace(task, res, new_props)
-        if not res.plugin.needs_update(new_props, old_props):
+        changed = failed or res.plugin.needs_update(new_props, old_props)
+        if not changed:
             res.properties = new_props if res.plugin.resolve_properties else old_props
             task.silent = True
             return False
+        if res.plugin.update_replace:
+            return self._start_replace(task, res, new_props)
         res.properties = new_props
         self._set_state(res, UPDATE, IN_PROGRESS, STATE_CHANGED)
         res.plugin.handle_update(old_props or {})
