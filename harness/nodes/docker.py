@@ -112,7 +112,8 @@ class DockerBackend(NodeBackend):
 
     def _reserve(self, count: int, role: str) -> list[NodeSpec]:
         addresses = self.plan_addresses(count)
-        first = sum(1 for node in self._nodes if node.role.lower() == role.lower())
+        first = 1 + max((node.index for node in self._nodes if node.role.lower() == role.lower()),
+                        default=-1)
         self._planned += count
         return [NodeSpec(role, first + i, address) for i, address in enumerate(addresses)]
 

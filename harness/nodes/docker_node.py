@@ -7,12 +7,12 @@ import time
 import docker.errors
 
 from harness.nodes.base import ExecResult, Node, NodeSpec
-from harness.nodes.errors import NodeGone, NodeNotReady, SystemdUnsupported
+from harness.image.runtime import STOP_TIMEOUT_S as STOP_TIMEOUT
+from harness.nodes.errors import NodeError, NodeGone, NodeNotReady, SystemdUnsupported
 
 READY_STATES = ("running", "degraded")
 # Answers that mean systemd is not (yet) reachable as PID 1 at all.
 NO_SYSTEMD = ("offline", "unknown", "Failed to connect to bus", "System has not been booted")
-STOP_TIMEOUT = 30
 
 
 class DockerNode(Node):
@@ -44,6 +44,11 @@ class DockerNode(Node):
             exit_code, (stdout, stderr) = self.container.exec_run(argv, user=user, demux=True)
         except docker.errors.NotFound:
             raise NodeGone(self.name) from None
+        except docker.errors.APIError as error:  # 409: the container is not running
+            if error.status_code != 409:
+                raise
+            raise NodeError(f"node {self.name} is {self.status()}, cannot run {argv!r} on it; "
+                            f"power it on first") from None
         return ExecResult(exit_code, (stdout or b"").decode(errors="replace"),
                           (stderr or b"").decode(errors="replace"))
 

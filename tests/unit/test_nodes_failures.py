@@ -7,7 +7,7 @@ import requests.exceptions
 
 from harness.nodes import cleanup
 from harness.nodes.docker import DockerBackend, connect
-from harness.nodes.errors import EngineUnavailable, ImageMissing, NodeNotReady, SystemdUnsupported
+from harness.nodes.errors import NodeError, EngineUnavailable, ImageMissing, NodeNotReady, SystemdUnsupported
 from harness.nodes.run import Run
 from test_nodes_fake import FakeDocker
 
@@ -82,3 +82,11 @@ def test_systemd_stuck_starting_names_node_and_answer(run):
     message = str(caught.value)
     assert "th-rtest01-controller-" in message and "'starting'" in message
     assert "systemctl --failed" in message
+
+
+def test_exec_on_a_powered_off_node_says_to_power_it_on(run):
+    client = FakeDocker()
+    node = _backend(run, client).start(1)[0]
+    node.container.status = "exited"
+    with pytest.raises(NodeError, match="th-rtest01-overcloud-0 is exited.*power it on first"):
+        node.exec(["true"])

@@ -20,6 +20,11 @@ def _matches(labels: dict, filters: dict | None) -> bool:
     return key in labels and (not value or labels[key] == value)
 
 
+class _Response:
+    def __init__(self, status_code):
+        self.status_code = status_code
+
+
 class FakeContainer:
     def __init__(self, client, name, labels, behaviour):
         self.client, self.name, self.labels = client, name, dict(labels)
@@ -39,11 +44,14 @@ class FakeContainer:
             raise docker.errors.NotFound(self.name)
 
     def exec_run(self, argv, user="root", demux=True):
+        if self.status != "running":
+            raise docker.errors.APIError(f"Container {self.id} is not running",
+                                         response=_Response(409))
         if argv[:2] == ["systemctl", "is-system-running"]:
             answer = self.behaviour.get("system", "running")
             code = 0 if answer == "running" else 1
             return code, ((answer + "\n").encode(), None)
-        return 0, (b"", None)
+        return 1, (b"", b"fake engine: no such command\n")  # e.g. no sshd: no known_hosts line
 
     def logs(self, tail=None):
         return self.behaviour.get("logs", b"")
