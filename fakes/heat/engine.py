@@ -37,7 +37,7 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
         self.software = SoftwareConfigService(clock, swift, self._server_changed)
         self.servers: dict = {}         # DeployedServer resource id -> its plugin
         self.operations: list = []      # running StackOperations
-        self.replaced: list = []        # resources waiting to be discarded after a replace
+        self.replaced: list = []        # replaced resources still being deleted
         self._cond = threading.Condition(threading.RLock())
         self._wake_gen = 0
         self._idle_gen = 0
@@ -112,6 +112,7 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
             for op in sorted(self.operations, key=lambda o: self._depth(o.stack)):
                 if op in self.operations:
                     progressed |= op.step()
+            progressed |= self._discard_done()
             if not progressed:
                 return moved
             moved = True
@@ -156,13 +157,26 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
         """A fresh resource (new uuid, new physical id) under the old one's name."""
         res = self.new_resource(old.stack, old.name, old.definition)
         old.stack.resources[old.name] = res
-        self.replaced.append(old)
         return res
 
     def discard_replaced(self, old) -> None:
-        if old in self.replaced:
-            self.replaced.remove(old)
+        """The replaced resource is deleted once its replacement is complete."""
         old.plugin.handle_delete()
+        self.replaced.append(old)
+        self._discard_done()
+
+    def _discard_done(self) -> bool:
+        done = []
+        for old in self.replaced:
+            try:
+                finished = old.plugin.check_delete_complete()
+            except Exception:  # noqa: BLE001 - a failed cleanup is not the stack's failure
+                finished = True
+            if finished:
+                done.append(old)
+        for old in done:
+            self.replaced.remove(old)
+        return bool(done)
 
     def output_value(self, stack, name: str):
         return output_value(stack, name)
