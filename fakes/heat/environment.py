@@ -13,7 +13,8 @@ import copy
 from typing import Any
 
 from fakes.heat.functions import SUPPORTED_FUNCTIONS
-from fakes.heat.template_errors import TemplateError, UnsupportedFeature, parse_mapping
+from fakes.heat.template_errors import (TemplateError, UnsupportedFeature, not_in_valid_format,
+                                        parse_mapping)
 
 SECTIONS = ("parameters", "parameter_defaults", "resource_registry", "event_sinks",
             "encrypted_param_names", "parameter_merge_strategies")
@@ -39,14 +40,16 @@ class Environment:
 
     @classmethod
     def load(cls, env: dict | str | bytes | None, files: dict | None = None) -> "Environment":
-        data = parse_mapping(env, "environment",
+        data = parse_mapping(env, "Environment",
                              "The environment is not a valid YAML mapping data type.")
         unsupported = []
         for section, value in data.items():
             if section not in SECTIONS:
-                raise TemplateError(f'environment has wrong section "{section}"')
+                raise not_in_valid_format("Environment",
+                                          f'environment has wrong section "{section}"')
             if value is None:
-                raise TemplateError(f'environment has empty section "{section}"')
+                raise not_in_valid_format("Environment",
+                                          f'environment has empty section "{section}"')
         if "parameter_merge_strategies" in data:
             unsupported.append("environment section parameter_merge_strategies")
         for section in ("parameters", "parameter_defaults", "resource_registry"):

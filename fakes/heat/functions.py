@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from fakes.heat.template_data_functions import (digest, map_merge, map_replace, repeat,
-                                                 str_split)
+from fakes.heat.template_data_functions import (REPEAT_SYNTAX, digest, map_merge, map_replace,
+                                                 repeat, str_split)
 from fakes.heat.template_errors import TemplateError, UnsupportedFeature, format_path
 
 # Function name -> the first heat_template_version that has it.
@@ -96,6 +96,47 @@ def select_path(value: Any, path: tuple | list) -> Any:
     return value
 
 
+_STR_REPLACE_SYNTAX = repr('"str_replace" syntax should be str_replace:\n'
+                           '              template: This is var1 template var2\n'
+                           '              params:\n                var1: a\n'
+                           '                var2: string')
+_LIST_JOIN_USAGE = ('Incorrect arguments to "list_join" should be: '
+                    '"list_join" : [ " ", [ "str1", "str2"] ...]')
+_STR_SPLIT_USAGE = ('Incorrect arguments to "str_split" should be: '
+                    '"str_split" : [ ",", "apples,pears", <index>]')
+
+
+def shape_error(name: str, args: Any) -> str | None:
+    """What Heat refuses when it parses a call (before any value is known), or None."""
+    is_map = isinstance(args, dict)
+    if name == "str_replace":
+        if not is_map:
+            return 'Arguments to "str_replace" must be a map'
+        if "params" not in args or "template" not in args:
+            return _STR_REPLACE_SYNTAX
+        if not isinstance(args["params"], dict) and function_name(args["params"]) is None:
+            return '"str_replace" parameters must be a mapping'
+    elif name == "list_join" and (not isinstance(args, list) or len(args) < 2):
+        return _LIST_JOIN_USAGE
+    elif name == "repeat":
+        if not is_map:
+            return 'Arguments to "repeat" must be a map'
+        if "for_each" not in args or "template" not in args:
+            return REPEAT_SYNTAX
+        if not isinstance(args.get("permutations", True), bool):
+            return '"permutations" should be boolean type for repeat function.'
+        if not isinstance(args["for_each"], dict):
+            return 'The "for_each" argument to "repeat" must contain a map'
+    elif name == "str_split" and isinstance(args, (str, dict)):
+        return _STR_SPLIT_USAGE
+    elif name == "get_attr" and not isinstance(args, list):
+        return 'Argument to "get_attr" must be a list'
+    elif name == "get_attr" and not args:
+        return ('Arguments to "get_attr" can be of the next forms: [resource_name] or '
+                '[resource_name, attribute, (path), ...]')
+    return None
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
@@ -129,9 +170,9 @@ def _get_resource(args, ctx, path):
 
 
 def _get_attr(args, ctx, path):
-    if not isinstance(args, list) or not args:
-        raise TemplateError('Arguments to "get_attr" can be of the next forms: '
-                            '[resource_name] or [resource_name, attribute, (path), ...]', path)
+    problem = shape_error("get_attr", args)
+    if problem:
+        raise TemplateError(problem, path)
     if len(args) == 1:
         return ctx.resource_attr(args[0], None)
     return ctx.resource_attr(args[0], args[1], *args[2:])
@@ -156,9 +197,9 @@ def _replace_all(text: str, replacements: list[tuple[str, str]]) -> str:
 
 
 def _str_replace(args, ctx, path):
-    if not isinstance(args, dict) or "template" not in args or "params" not in args:
-        raise TemplateError('"str_replace" syntax should be str_replace: {template: '
-                            'This is var1 template var2, params: {var1: a, var2: string}}', path)
+    problem = shape_error("str_replace", args)
+    if problem:
+        raise TemplateError(problem, path)
     template, params = args["template"], args["params"]
     if not isinstance(template, str):
         raise TemplateError('"str_replace" template must be a string', path)
@@ -183,8 +224,7 @@ def _join_item(item, path):
 
 def _list_join(args, ctx, path):
     if not isinstance(args, list) or len(args) < 2:
-        raise TemplateError('Incorrect arguments to "list_join" should be: '
-                            '"list_join" : [ " ", [ "str1", "str2"] ...]', path)
+        raise TemplateError(_LIST_JOIN_USAGE, path)
     delimiter, lists = args[0], args[1:]
     items: list = []
     for joined in lists:

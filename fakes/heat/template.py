@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakes.heat import template_params
+from fakes.heat import template_checks, template_params
 from fakes.heat.environment import Environment
-from fakes.heat.functions import (FUNCTION_SINCE, REMOVED_FUNCTIONS, SUPPORTED_FUNCTIONS,
-                                  UNSUPPORTED_FUNCTIONS, StaticContext, function_name, resolve,
+from fakes.heat.functions import (SUPPORTED_FUNCTIONS, StaticContext, function_name, resolve,
                                   select_path, walk_functions)
+from fakes.heat.template_checks import PSEUDO_PARAMETERS, referenced_name
 from fakes.heat.template_errors import (CIRCULAR_DEPENDENCY, INVALID_TEMPLATE_REFERENCE,
                                         INVALID_TEMPLATE_SECTION, INVALID_TEMPLATE_VERSION,
-                                        USER_PARAMETER_MISSING, TemplateError,
-                                        UnsupportedFeature, format_path, parse_mapping)
+                                        TemplateError, UnsupportedFeature, not_in_valid_format,
+                                        parse_mapping)
 
 __all__ = ["Template", "Environment", "TemplateError", "UnsupportedFeature", "resolve",
            "dependencies", "substitute_index", "select_path", "StaticContext",
@@ -33,18 +33,20 @@ SECTIONS = ("heat_template_version", "description", "parameter_groups", "paramet
             "resources", "outputs")
 RESOURCE_KEYS = ("type", "properties", "metadata", "depends_on", "deletion_policy",
                  "update_policy", "description")
-OUTPUT_KEYS = ("description", "value")
 DELETION_POLICIES = {"Delete": "Delete", "Retain": "Retain", "Snapshot": "Snapshot"}
 LOWER_CASE_POLICIES_SINCE = "2016-10-14"
-PSEUDO_PARAMETERS = ("OS::stack_id", "OS::stack_name", "OS::project_id")
 
 
-def _version_of(data: dict) -> str:
+def _version_of(data: dict, sent_as_text: bool) -> str:
     if "AWSTemplateFormatVersion" in data or "HeatTemplateFormatVersion" in data:
         raise UnsupportedFeature(["CloudFormation-format templates (use heat_template_version)"],
                                  SUPPORTED_FUNCTIONS)
     if "heat_template_version" not in data:
-        raise TemplateError("Template format version not found.", [], INVALID_TEMPLATE_VERSION)
+        # the API refuses template text without a version; a JSON body reaches the engine
+        if sent_as_text:
+            raise not_in_valid_format("Template", "Template format version not found.")
+        raise TemplateError("The template version is invalid: Template version was not "
+                            "provided", [], INVALID_TEMPLATE_VERSION)
     given = str(data["heat_template_version"])
     if given not in VERSIONS:
         raise TemplateError(f'The template version is invalid: "heat_template_version: {given}". '
@@ -64,15 +66,15 @@ class Template:
         self.parameters = template_params.parse_schemas(data.get("parameters"))
         self.parameter_groups = data.get("parameter_groups") or []
         self.resources = {name: _resource_definition(name, snippet, version)
-                          for name, snippet in _section(data, "resources", "resource").items()}
+                          for name, snippet in _section(data, "resources").items()}
         self.outputs = {name: _output_definition(name, snippet)
-                        for name, snippet in _section(data, "outputs", "output").items()}
+                        for name, snippet in _section(data, "outputs").items()}
 
     @classmethod
     def load(cls, template: dict | str | bytes, files: dict | None = None) -> "Template":
-        data = parse_mapping(template, "template", "The template is not a JSON object or YAML "
+        data = parse_mapping(template, "Template", "The template is not a JSON object or YAML "
                                                    "mapping.")
-        version = _version_of(data)
+        version = _version_of(data, isinstance(template, (str, bytes)))
         unsupported = []
         for section in data:
             if section == "conditions" and version >= "2016-10-14":
@@ -82,79 +84,29 @@ class Template:
                                     INVALID_TEMPLATE_SECTION)
         data = {key: value for key, value in data.items() if key != "conditions"}
         tmpl = cls(data, dict(files or {}), version)
-        tmpl._check_functions(unsupported)
+        template_checks.refuse_unsupported(tmpl, unsupported)
         template_params.check_groups(tmpl.parameter_groups, tmpl.parameters)
+        template_checks.check_calls(tmpl)
         duplicates = sorted(set(tmpl.parameters) & set(tmpl.resources))
         if duplicates:
             raise TemplateError(f"Duplicate names {set(duplicates)}")
+        template_checks.check_references(tmpl)
         tmpl.creation_order()  # refuses a dependency cycle at load
         return tmpl
 
-    # -- checks ------------------------------------------------------------------------------
-    def _snippets(self):
-        """(path, snippet, owner) of every part of the template that may hold functions."""
-        for name, defn in self.resources.items():
-            for key in ("properties", "metadata", "update_policy", "deletion_policy"):
-                yield ["resources", name, key], defn[key], name
-        for name, output in self.outputs.items():
-            yield ["outputs", name, "value"], output["value"], None
-
-    def _check_functions(self, unsupported: list) -> None:
-        unsupported.extend(f"resource {key} at {format_path(['resources', name, key])}"
-                           for name, snippet in (self.data.get("resources") or {}).items()
-                           if isinstance(snippet, dict)
-                           for key in ("condition", "external_id") if key in snippet)
-        unsupported.extend(f"output condition at outputs.{name}.condition"
-                           for name, snippet in (self.data.get("outputs") or {}).items()
-                           if isinstance(snippet, dict) and "condition" in snippet)
-        errors = []
-        for base, snippet, owner in self._snippets():
-            for fn, args, path in walk_functions(snippet, base):
-                where = format_path(path)
-                if fn in UNSUPPORTED_FUNCTIONS:
-                    unsupported.append(f"function {fn} at {where}")
-                elif fn in REMOVED_FUNCTIONS and self.version == "2013-05-23":
-                    unsupported.append(f"function {fn} at {where}")
-                elif fn in REMOVED_FUNCTIONS:
-                    errors.append(TemplateError(f"The function {fn} is not supported in this "
-                                                "version of HOT.", path + [fn],
-                                                INVALID_TEMPLATE_VERSION))
-                else:
-                    errors.extend(self._reference_errors(fn, args, path + [fn], owner))
-        if unsupported:
-            raise UnsupportedFeature(unsupported, SUPPORTED_FUNCTIONS)
-        if errors:
-            raise errors[0]
-
-    def _reference_errors(self, fn: str, args: Any, path: list, owner: str | None):
-        if self.version < FUNCTION_SINCE[fn]:
-            yield TemplateError(f'"{fn}" needs heat_template_version {FUNCTION_SINCE[fn]} or '
-                                f"later (this template is {self.version})", path)
-        elif fn in ("get_resource", "get_attr"):
-            name = _referenced_name(fn, args)
-            if isinstance(name, str) and name not in self.resources:
-                yield TemplateError(f'The specified reference "{name}" (in {owner or "unknown"})'
-                                    " is incorrect.", path, INVALID_TEMPLATE_REFERENCE)
-            elif not isinstance(name, str):
-                yield TemplateError(f'"{fn}" needs a resource name; the fake Heat does not '
-                                    "compute resource names", path)
-        elif fn == "get_param":
-            name = args if isinstance(args, str) else (args[0] if isinstance(args, list)
-                                                       and args else None)
-            if isinstance(name, str) and name not in self.parameters \
-                    and name not in PSEUDO_PARAMETERS:
-                yield TemplateError(f"The Parameter ({name}) was not provided.", path,
-                                    USER_PARAMETER_MISSING)
-        elif fn == "get_file" and isinstance(args, str) and args not in self.files:
-            yield TemplateError(f'No content found in the "files" section for get_file path: '
-                                f"{args}", path)
-
     # -- parameters, dependencies ------------------------------------------------------------
     def validate_parameters(self, env: Environment | None, params: dict | None) -> dict:
-        """Typed parameter values: template default < parameter_defaults < parameters < params."""
+        """Typed parameter values: template default < parameter_defaults < parameters < params.
+
+        Then, as Heat's stack validation does, every resource's properties are resolved once
+        (no resource exists yet: get_attr gives None), so a property that cannot resolve is
+        refused now (`Property error: resources.r.properties.p: ...`), not at creation.
+        """
         env = env or Environment()
-        return template_params.validate_values(self.parameters, env.parameters,
-                                               env.parameter_defaults, params)
+        values = template_params.validate_values(self.parameters, env.parameters,
+                                                 env.parameter_defaults, params)
+        template_checks.check_properties(self, values)
+        return values
 
     def resolve_types(self, env: Environment | None, known_types) -> dict[str, str]:
         """Resource name -> implementation (a type in `known_types` or a template file name).
@@ -187,8 +139,7 @@ class Template:
         for name, deps in pending.items():
             for dep in sorted(deps - set(self.resources)):
                 raise TemplateError(f'The specified reference "{dep}" (in {name}) is '
-                                    "incorrect.", ["resources", name, "depends_on"],
-                                    INVALID_TEMPLATE_REFERENCE)
+                                    "incorrect.", [], INVALID_TEMPLATE_REFERENCE)
         waves = []
         while pending:
             ready = sorted(name for name, deps in pending.items() if not deps)
@@ -204,20 +155,20 @@ class Template:
         return list(reversed(self.creation_order()))
 
 
-def _section(data: dict, section: str, singular: str) -> dict:
+def _section(data: dict, section: str) -> dict:
     value = data.get(section) or {}
     if not isinstance(value, dict):
-        raise TemplateError(f'"{section}" must contain a map of {singular} maps. Found a '
-                            f"[{type(value)}] instead", [section])
-    for name, snippet in value.items():
-        if snippet is not None and not isinstance(snippet, dict):
-            raise TemplateError(f'"{section}" must contain a map of {singular} maps. Found a '
-                                f"[{type(snippet)}] instead", [section, name])
+        raise TemplateError(f'The "{section}" section must be a mapping of names to '
+                            f"definitions, not a {type(value).__name__}", [section])
     return value
 
 
-def _resource_definition(name: str, snippet: dict | None, version: str) -> dict:
-    path = ["resources", name]
+def _resource_definition(name: str, snippet: Any, version: str) -> dict:
+    """Heat's checks and words, which name the resource but carry no path."""
+    path: list = []
+    if snippet is not None and not isinstance(snippet, dict):
+        raise TemplateError('"resources" must contain a map of resource maps. Found a '
+                            f"[{type(snippet)}] instead")
     snippet = dict(snippet or {})
     snippet.pop("condition", None)      # refused later, with every other unsupported use
     snippet.pop("external_id", None)
@@ -255,23 +206,18 @@ def _deletion_policy(policy: Any, version: str, path: list) -> Any:
     return allowed[policy]
 
 
-def _output_definition(name: str, snippet: dict | None) -> dict:
-    snippet = dict(snippet or {})
-    snippet.pop("condition", None)      # refused later, with every other unsupported use
-    for key in snippet:
-        if key not in OUTPUT_KEYS:
-            raise TemplateError(f'"{key}" is not a valid keyword inside a output definition',
-                                ["outputs", name])
+def _output_definition(name: str, snippet: Any) -> dict:
+    path = ["outputs", name]
+    if not isinstance(snippet, dict):
+        raise TemplateError("Output definitions must be a map. Found a "
+                            f"{type(snippet).__name__} instead", path,
+                            error="Output validation error")
     if "value" not in snippet:
-        raise TemplateError("Each output must contain a value key.", ["outputs", name])
+        raise TemplateError("Each output definition must contain a value key.", path,
+                            error="Output validation error")
+    # Heat ignores other keys of an output; `condition` is refused with the unsupported uses
     return {"value": snippet["value"], "description": snippet.get("description") or
             "No description given"}
-
-
-def _referenced_name(fn: str, args: Any) -> Any:
-    if fn == "get_resource":
-        return args
-    return args[0] if isinstance(args, list) and args else None
 
 
 def dependencies(definition: dict) -> set[str]:
@@ -280,7 +226,7 @@ def dependencies(definition: dict) -> set[str]:
     for key in ("properties", "metadata"):
         for fn, args, _ in walk_functions(definition.get(key), [key]):
             if fn in ("get_resource", "get_attr"):
-                name = _referenced_name(fn, args)
+                name = referenced_name(fn, args)
                 if isinstance(name, str):
                     needed.add(name)
     return needed

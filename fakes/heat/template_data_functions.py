@@ -12,6 +12,8 @@ from typing import Any
 
 from fakes.heat.template_errors import TemplateError
 
+REPEAT_SYNTAX = repr('"repeat" syntax should be repeat:\n              template: This is %var%\n'
+                     "              for_each:\n                %var%: ['a', 'b', 'c']")
 
 def map_merge(args, ctx, path):
     if not isinstance(args, list):
@@ -69,9 +71,10 @@ def substitute(template: Any, pairs: list[tuple[str, str]]) -> Any:
 
 
 def repeat(args, ctx, path):
-    if not isinstance(args, dict) or "for_each" not in args or "template" not in args:
-        raise TemplateError('"repeat" syntax should be repeat: {template: This is %var%, '
-                            "for_each: {'%var%': ['a', 'b', 'c']}}", path)
+    if not isinstance(args, dict):
+        raise TemplateError('Arguments to "repeat" must be a map', path)
+    if "for_each" not in args or "template" not in args:
+        raise TemplateError(REPEAT_SYNTAX, path)
     for_each, permutations = args["for_each"], args.get("permutations", True)
     if not isinstance(for_each, dict) or not for_each:
         raise TemplateError('The "for_each" argument to "repeat" must contain a map', path)

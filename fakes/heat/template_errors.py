@@ -19,6 +19,7 @@ USER_PARAMETER_MISSING = "UserParameterMissing"
 UNKNOWN_USER_PARAMETER = "UnknownUserParameter"
 CIRCULAR_DEPENDENCY = "CircularDependencyException"
 INVALID_SCHEMA = "InvalidSchemaError"
+HTTP_BAD_REQUEST = "HTTPBadRequest"  # refused by Heat's API layer before the engine sees it
 
 
 def format_path(path: Sequence[Any]) -> str:
@@ -38,19 +39,22 @@ class TemplateError(Exception):
     """A template, environment or parameter value Heat would refuse.
 
     `path` is the list of keys leading to the offending snippet; `error_type` is the name of the
-    Heat exception the API reports (all of them map to 400 Bad Request).
+    Heat exception the API reports (all of them map to 400 Bad Request); `error` is the
+    optional lead Heat puts before the path (`Property error`, `Output validation error`).
     """
 
     def __init__(self, message: str, path: Sequence[Any] | None = None,
-                 error_type: str = STACK_VALIDATION_FAILED) -> None:
+                 error_type: str = STACK_VALIDATION_FAILED, error: str = "") -> None:
         self.message = message
         self.path = list(path or [])
         self.error_type = error_type
+        self.error = error
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = format_path(self.path)
-        return f"{where}: {self.message}" if where else self.message
+        lead = f"{self.error}: " if self.error else ""
+        return f"{lead}{where}: {self.message}" if where else f"{lead}{self.message}"
 
 
 class UnsupportedFeature(TemplateError):
@@ -76,8 +80,13 @@ def _construct_timestamp_as_str(loader: yaml.SafeLoader, node: yaml.Node) -> str
 _HeatYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_str)
 
 
-def parse_yaml_or_json(text: str | bytes, what: str) -> Any:
-    """Parse JSON first, then YAML, as Heat does; a syntax error names `what` failed to parse."""
+def not_in_valid_format(kind: str, message: str) -> TemplateError:
+    """Heat's API-level refusal of a body it cannot parse: `Template not in valid format: ...`."""
+    return TemplateError(f"{kind} not in valid format: {message}", [], HTTP_BAD_REQUEST)
+
+
+def parse_yaml_or_json(text: str | bytes, kind: str) -> Any:
+    """Parse JSON first, then YAML, as Heat does (`kind` is "Template" or "Environment")."""
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     try:
@@ -87,16 +96,17 @@ def parse_yaml_or_json(text: str | bytes, what: str) -> Any:
     try:
         return yaml.load(text, Loader=_HeatYamlLoader)
     except yaml.YAMLError as exc:
-        raise TemplateError(f"Error parsing {what} {exc}") from None
+        detail = f"Error parsing template [root stack] {exc}" if kind == "Template" else str(exc)
+        raise not_in_valid_format(kind, detail) from None
 
 
-def parse_mapping(source: dict | str | bytes | None, what: str, not_a_mapping: str) -> dict:
+def parse_mapping(source: dict | str | bytes | None, kind: str, not_a_mapping: str) -> dict:
     """Accept an already-parsed dict or a YAML/JSON document that must be a mapping."""
     if source is None:
         return {}
-    data = parse_yaml_or_json(source, what) if isinstance(source, (str, bytes)) else source
+    data = parse_yaml_or_json(source, kind) if isinstance(source, (str, bytes)) else source
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise TemplateError(not_a_mapping)
+        raise not_in_valid_format(kind, not_a_mapping)
     return data

@@ -26,6 +26,8 @@ CONSTRAINT_TYPES = {
     "allowed_values": ("string", "number", "boolean", "comma_delimited_list"),
     "custom_constraint": TYPES,
 }
+_CONSTRAINT_PRIORITY = ("modulo", "range", "length", "allowed_values", "allowed_pattern",
+                        "custom_constraint")
 _CONSTRAINT_CLASS = {"range": "Range", "length": "Length", "modulo": "Modulo",
                      "allowed_values": "AllowedValues", "allowed_pattern": "AllowedPattern",
                      "custom_constraint": "CustomConstraint"}
@@ -43,9 +45,10 @@ def parse_schemas(section: Any) -> dict:
     return {name: _parse_schema(name, schema) for name, schema in section.items()}
 
 
-def _schema_error(name: str, message: str) -> TemplateError:
-    return TemplateError(f"Parameter '{name}' is invalid: {message}", ["parameters", name],
-                         INVALID_SCHEMA)
+def _schema_error(name: str, message: str, validating: bool = False) -> TemplateError:
+    """Heat prefixes only the errors found when validating a parsed schema, not when parsing."""
+    prefix = f"Parameter '{name}' is invalid: " if validating else ""
+    return TemplateError(prefix + message, [], INVALID_SCHEMA)
 
 
 def _parse_schema(name: str, schema: Any) -> dict:
@@ -58,6 +61,8 @@ def _parse_schema(name: str, schema: Any) -> dict:
         raise _schema_error(name, f"Missing parameter type for parameter: {name}")
     if schema["type"] not in TYPES:
         raise _schema_error(name, f"Invalid type ({schema['type']})")
+    if not isinstance(schema.get("tags", []), list):
+        raise _schema_error(name, f"Tags property should be a list for parameter: {name}")
     constraints = schema.get("constraints") or []
     if not isinstance(constraints, list):
         raise _schema_error(name, f"Invalid parameter constraints for parameter {name}, "
@@ -66,30 +71,38 @@ def _parse_schema(name: str, schema: Any) -> dict:
               "description": schema.get("description", ""),
               "hidden": bool(schema.get("hidden", False)), "label": schema.get("label"),
               "immutable": bool(schema.get("immutable", False)), "tags": schema.get("tags"),
-              "constraints": [_parse_constraint(name, schema["type"], c) for c in constraints]}
+              "constraints": [_parse_constraint(name, c) for c in constraints]}
+    for constraint in parsed["constraints"]:  # Heat checks this once all of them are parsed
+        if parsed["type"] not in CONSTRAINT_TYPES[constraint["kind"]]:
+            raise _schema_error(name, f"{_CONSTRAINT_CLASS[constraint['kind']]} constraint "
+                                      f"invalid for {parsed['type']}", validating=True)
     if parsed["default"] is not None:
         try:
-            _check_constraints(parsed, _typed(name, parsed, parsed["default"]))
+            typed = _typed(name, parsed, parsed["default"])
+        except TemplateError:
+            return parsed  # Heat reports a default of the wrong type only when it is used
+        try:
+            _check_constraints(parsed, parsed["default"], typed)
         except TemplateError as exc:
-            raise _schema_error(name, f"Invalid default {parsed['default']} ({exc.message})")
+            raise _schema_error(name, f"Invalid default {parsed['default']} ({exc.message})",
+                                validating=True) from None
     return parsed
 
 
-def _parse_constraint(name: str, param_type: str, constraint: Any) -> dict:
+def _parse_constraint(name: str, constraint: Any) -> dict:
     if not isinstance(constraint, dict):
         raise _schema_error(name, "Invalid parameter constraints, expected a mapping")
     for key in constraint:
         if key not in CONSTRAINT_KEYS:
             raise _schema_error(name, f"Invalid key '{key}' for parameter constraints")
-    kinds = [key for key in constraint if key != "description"]
-    if len(kinds) != 1:
+    # Heat applies the first kind it knows, in this order, and ignores any other in the mapping
+    kinds = [key for key in _CONSTRAINT_PRIORITY if key in constraint]
+    if not kinds:
         raise _schema_error(name, "No constraint expressed")
     kind = kinds[0]
-    if param_type not in CONSTRAINT_TYPES[kind]:
-        raise _schema_error(name, f"{_CONSTRAINT_CLASS[kind]} constraint invalid for {param_type}")
     value = constraint[kind]
     if kind in ("range", "length"):
-        _check_bounds(name, kind, value)
+        value = _check_bounds(name, kind, value)
     elif kind == "modulo":
         _check_modulo(name, value)
     elif kind == "allowed_values" and not isinstance(value, list):
@@ -104,18 +117,25 @@ def _parse_constraint(name: str, param_type: str, constraint: Any) -> dict:
     return {"kind": kind, "value": value, "description": constraint.get("description")}
 
 
-def _check_bounds(name: str, kind: str, bounds: Any) -> None:
-    if not isinstance(bounds, dict) or set(bounds) - {"min", "max"}:
-        raise _schema_error(name, f"Invalid {kind} constraint, expected a mapping with min "
-                                  "and/or max")
+def _check_bounds(name: str, kind: str, bounds: Any) -> dict:
+    """The bounds as numbers (Heat accepts "5" too), or Heat's complaint."""
+    if not isinstance(bounds, dict):
+        raise _schema_error(name, f"Invalid {kind} constraint, expected a mapping")
+    for key in bounds:
+        if key not in ("min", "max"):
+            raise _schema_error(name, f"Invalid key '{key}' for {kind} constraint")
     if bounds.get("min") is None and bounds.get("max") is None:
         raise _schema_error(name, f"A {kind} constraint must have a min value and/or a max "
                                   "value specified.")
-    for bound in bounds.values():
-        if kind == "length" and not isinstance(bound, int):
+    numbers = {}
+    for key, bound in bounds.items():
+        try:
+            numbers[key] = None if bound is None else to_number(bound)
+        except (TypeError, ValueError):
+            raise _schema_error(name, "min/max must be numeric") from None
+        if kind == "length" and not isinstance(numbers[key], (int, type(None))):
             raise _schema_error(name, "min/max length must be integral")
-        if not isinstance(bound, (int, float)) or isinstance(bound, bool):
-            raise _schema_error(name, "min/max must be numeric")
+    return numbers
 
 
 def _check_modulo(name: str, modulo: Any) -> None:
@@ -167,7 +187,7 @@ def to_number(value: Any) -> int | float:
         return value
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except ValueError:  # like Heat, a TypeError (a map, a list) is not retried as a float
         return float(value)
 
 
@@ -195,7 +215,8 @@ def _typed(name: str, schema: dict, raw: Any) -> Any:
             if isinstance(raw, list):
                 return [str(item) for item in raw]
             if not isinstance(raw, str):
-                raise ValueError("Value must be a comma-delimited list string")
+                raise ValueError("Value must be a comma-delimited list string: "
+                                 f"'{type(raw).__name__}' object has no attribute 'split'")
             return raw.split(",") if raw else []
         if isinstance(raw, str):
             return json.loads(raw) if raw else raw
@@ -206,29 +227,32 @@ def _typed(name: str, schema: dict, raw: Any) -> Any:
             detail = f"Value must be valid JSON: {exc}"
         elif kind in ("boolean", "comma_delimited_list"):
             detail = str(exc)
-        else:
-            detail = f'Value "{raw}" is invalid for data type "{kind}".'
+        else:  # number: Heat shows Python's own words, e.g. could not convert string to float
+            detail = str(exc)
         raise TemplateError(f"Parameter '{name}' is invalid: {detail}") from None
 
 
-def _check_constraints(schema: dict, value: Any) -> None:
+def _check_constraints(schema: dict, raw: Any, typed: Any) -> None:
+    """Heat compares typed values but words its messages with the value as given for scalars
+    (`"3" is not an allowed value [1, 2]`) and with the parsed value for lists and maps."""
+    shown = raw if schema["type"] in ("number", "boolean") else typed
     for constraint in schema["constraints"]:
-        problem = _constraint_problem(schema["type"], constraint, value)
+        problem = _constraint_problem(schema["type"], constraint, typed, shown)
         if problem:
             raise TemplateError(constraint["description"] or problem)
 
 
-def _constraint_problem(param_type: str, constraint: dict, value: Any) -> str | None:
+def _constraint_problem(param_type: str, constraint: dict, value: Any, shown: Any) -> str | None:
     kind, rule = constraint["kind"], constraint["value"]
     if kind in ("range", "length"):
         measured = len(value) if kind == "length" else value
         low, high = rule.get("min"), rule.get("max")
         if (low is not None and measured < low) or (high is not None and measured > high):
-            shown = f"length ({measured})" if kind == "length" else f"{value}"
-            return f"{shown} is out of range (min: {low}, max: {high})"
+            subject = f"length ({measured})" if kind == "length" else f"{shown}"
+            return f"{subject} is out of range (min: {low}, max: {high})"
     elif kind == "modulo":
         if value % rule["step"] != rule["offset"]:
-            return (f"{value} is not a multiple of {rule['step']} with an offset of "
+            return (f"{shown} is not a multiple of {rule['step']} with an offset of "
                     f"{rule['offset']}")
     elif kind == "allowed_values":
         allowed_text = "[" + ", ".join(json.dumps(a) for a in rule) + "]"
@@ -237,7 +261,7 @@ def _constraint_problem(param_type: str, constraint: dict, value: Any) -> str | 
         else:
             ok = value in [_coerce_allowed(param_type, a) for a in rule]
         if not ok:
-            return f"{json.dumps(value)} is not an allowed value {allowed_text}"
+            return f"{json.dumps(shown)} is not an allowed value {allowed_text}"
     elif kind == "allowed_pattern":
         if not re.fullmatch(rule, value):
             return f'"{value}" does not match pattern "{rule}"'
@@ -271,7 +295,7 @@ def validate_values(schemas: dict, env_parameters: dict, env_defaults: dict,
                                 USER_PARAMETER_MISSING)
         value = _typed(name, schema, raw)
         try:
-            _check_constraints(schema, value)
+            _check_constraints(schema, raw, value)
         except TemplateError as exc:
             raise TemplateError(f"Parameter '{name}' is invalid: {exc.message}", [],
                                 STACK_VALIDATION_FAILED) from None

@@ -87,7 +87,13 @@ def test_json_template_text():
 
 
 def test_missing_and_unknown_version():
-    assert str(error_of({"resources": {}})) == "Template format version not found."
+    # a JSON body reaches the engine; template text is refused by the API layer first
+    missing = error_of({"resources": {}})
+    assert str(missing) == "The template version is invalid: Template version was not provided"
+    assert missing.error_type == "InvalidTemplateVersion"
+    as_text = error_of("resources: {}\n")
+    assert str(as_text) == "Template not in valid format: Template format version not found."
+    assert as_text.error_type == "HTTPBadRequest"
     err = error_of({"heat_template_version": "2019-01-01"})
     assert err.error_type == "InvalidTemplateVersion"
     assert str(err).startswith('The template version is invalid: "heat_template_version: '
@@ -102,8 +108,10 @@ def test_cloudformation_templates_are_unsupported():
 
 
 def test_not_a_mapping_and_bad_yaml():
-    assert "not a JSON object or YAML mapping" in str(error_of("- a\n- b\n"))
-    assert str(error_of("a: [\n")).startswith("Error parsing template")
+    assert str(error_of("- a\n- b\n")) == ("Template not in valid format: The template is not a "
+                                          "JSON object or YAML mapping.")
+    assert str(error_of("a: [\n")).startswith("Template not in valid format: Error parsing "
+                                               "template [root stack] while parsing")
 
 
 def test_unknown_section():
@@ -128,18 +136,24 @@ def test_description_and_defaults():
 
 # -- resources and outputs -------------------------------------------------------------------
 
-def test_resource_shape_errors():
-    assert str(error_of(hot({"a": {"properties": {}}}))) == \
-        "resources.a: Each resource must contain a type key."
-    assert str(error_of(hot({"a": {"type": "T", "propertys": {}}}))) == \
-        'resources.a: "propertys" is not a valid keyword inside a resource definition'
-    assert "must contain a map of resource maps" in str(error_of(hot({"a": "T"})))
-    assert str(error_of(hot({"a": {"type": "T", "properties": [1]}}))) == \
-        "resources.a: Resource a properties type must be object"
-    assert str(error_of(hot({"a": {"type": 5}}))) == \
-        "resources.a: Resource a type type must be string"
-    assert str(error_of(hot({"a": {"type": "T", "depends_on": [1]}}))) == \
-        "resources.a: Resource a depends_on must be a list of strings"
+@pytest.mark.parametrize("resources, message", [  # real Heat's words, with no path
+    ({"a": {"properties": {}}}, "Each resource must contain a type key."),
+    ({"a": None}, "Each resource must contain a type key."),
+    ({"a": {"type": "T", "propertys": {}}},
+     '"propertys" is not a valid keyword inside a resource definition'),
+    ({"a": "T"}, "\"resources\" must contain a map of resource maps. Found a [<class 'str'>] "
+                 "instead"),
+    ({"a": {"type": "T", "properties": [1]}}, "Resource a properties type must be object"),
+    ({"a": {"type": 5}}, "Resource a type type must be string"),
+    ({"a": {"type": "T", "depends_on": [1]}}, "Resource a depends_on must be a list of strings"),
+])
+def test_resource_shape_errors(resources, message):
+    assert str(error_of(hot(resources))) == message
+
+
+def test_sections_that_are_not_mappings():
+    assert str(error_of(hot(outputs=["a"]))) == ('outputs: The "outputs" section must be a '
+                                                 "mapping of names to definitions, not a list")
 
 
 def test_depends_on_string_is_normalised_to_list():
@@ -153,7 +167,7 @@ def test_deletion_policy():
     tmpl = Template.load(hot({"a": {"type": "T", "deletion_policy": "retain"}}))
     assert tmpl.resources["a"]["deletion_policy"] == "Retain"
     err = error_of(hot({"a": {"type": "T", "deletion_policy": "Keep"}}))
-    assert str(err) == 'resources.a: Invalid deletion policy "Keep"'
+    assert str(err) == 'Invalid deletion policy "Keep"'
     old = {"heat_template_version": "2015-10-15",
            "resources": {"a": {"type": "T", "deletion_policy": "retain"}}}
     assert "Invalid deletion policy" in str(error_of(old))
@@ -161,35 +175,104 @@ def test_deletion_policy():
 
 def test_output_shape_errors():
     assert str(error_of(hot(outputs={"o": {"description": "x"}}))) == \
-        "outputs.o: Each output must contain a value key."
-    assert str(error_of(hot(outputs={"o": {"value": 1, "valu": 2}}))) == \
-        'outputs.o: "valu" is not a valid keyword inside a output definition'
+        "Output validation error: outputs.o: Each output definition must contain a value key."
+    assert str(error_of(hot(outputs={"o": None}))) == \
+        ("Output validation error: outputs.o: Output definitions must be a map. Found a "
+         "NoneType instead")
+    # like Heat, other keys of an output are ignored
+    assert Template.load(hot(outputs={"o": {"value": 1, "valu": 2}})).outputs["o"] == \
+        {"value": 1, "description": "No description given"}
 
 
 def test_unknown_references():
     err = error_of(hot({"a": {"type": "T", "properties": {"x": {"get_resource": "nope"}}}}))
     assert err.error_type == "InvalidTemplateReference"
-    assert str(err) == ('resources.a.properties.x.get_resource: The specified reference "nope" '
-                        "(in a) is incorrect.")
+    assert str(err) == 'The specified reference "nope" (in a.Properties.x) is incorrect.'
+    deep = hot({"a": {"type": "T", "metadata": {"m": [{"k": {"str_replace": {
+        "template": "t", "params": {"t": {"get_attr": ["ghost", "x"]}}}}}]}}})
+    assert str(error_of(deep)) == ('The specified reference "ghost" (in a.Metadata.m[0].k.'
+                                   'str_replace.params.t) is incorrect.')
     err = error_of(hot({"a": {"type": "T"}}, outputs={"o": {"value": {"get_attr": ["b", "x"]}}}))
     assert str(err) == ('outputs.o.value.get_attr: The specified reference "b" (in unknown) is '
                         "incorrect.")
+    assert err.error_type == "StackValidationFailed"
     err = error_of(hot({"a": {"type": "T", "depends_on": ["ghost"]}}))
-    assert str(err) == 'resources.a.depends_on: The specified reference "ghost" (in a) is ' \
-                       "incorrect."
+    assert str(err) == 'The specified reference "ghost" (in a) is incorrect.'
+    assert err.error_type == "InvalidTemplateReference"
 
 
-def test_unknown_parameter_and_missing_file_references():
-    err = error_of(hot({"a": {"type": "T", "properties": {"x": {"get_param": "nope"}}}}))
-    assert str(err) == "resources.a.properties.x.get_param: The Parameter (nope) was not provided."
-    assert err.error_type == "UserParameterMissing"
-    pseudo = hot({"a": {"type": "T", "properties": {"x": {"get_param": "OS::stack_name"}}}})
-    assert Template.load(pseudo).resources["a"]["properties"]["x"] == \
-        {"get_param": "OS::stack_name"}
-    err = error_of(hot({"a": {"type": "T", "properties": {"x": {"get_file": "f.sh"}}}}))
-    assert 'No content found in the "files" section for get_file path: f.sh' in str(err)
-    ok = hot({"a": {"type": "T", "properties": {"x": {"get_file": "f.sh"}}}})
-    assert Template.load(ok, {"f.sh": "data"}).files == {"f.sh": "data"}
+def test_references_heat_does_not_check_at_validation():
+    # get_resource in an output and references in policies are left to resolution time
+    tmpl = Template.load(hot({"a": {"type": "T", "update_policy": {"x": {"get_resource": "z"}}}},
+                             outputs={"o": {"value": {"get_resource": "ghost"}}}))
+    assert tmpl.outputs["o"]["value"] == {"get_resource": "ghost"}
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"list_join": [","]}, 'resources.r.properties.v.list_join: Incorrect arguments to '
+                           '"list_join" should be: "list_join" : [ " ", [ "str1", "str2"] ...]'),
+    ({"str_replace": "abc"}, 'resources.r.properties.v.str_replace: Arguments to "str_replace" '
+                             "must be a map"),
+    ({"str_replace": {"template": "x", "params": ["a"]}},
+     'resources.r.properties.v.str_replace: "str_replace" parameters must be a mapping'),
+    ({"repeat": {"template": "x", "for_each": ["a"]}},
+     'resources.r.properties.v.repeat: The "for_each" argument to "repeat" must contain a map'),
+    ({"repeat": {"template": "x", "for_each": {"%a%": ["1"]}, "permutations": "no"}},
+     'resources.r.properties.v.repeat: "permutations" should be boolean type for repeat '
+     "function."),
+    ({"str_split": ","}, 'resources.r.properties.v.str_split: Incorrect arguments to "str_split" '
+                         'should be: "str_split" : [ ",", "apples,pears", <index>]'),
+])
+def test_malformed_calls_are_refused_at_load(value, message):
+    assert str(error_of(hot({"r": {"type": "T", "properties": {"v": value}}}))) == message
+
+
+def test_malformed_call_in_metadata_and_outputs():
+    bad = {"list_join": [","]}
+    assert str(error_of(hot({"r": {"type": "T", "metadata": {"m": bad}}}))).startswith(
+        "resources.r.metadata.m.list_join: Incorrect arguments")
+    assert str(error_of(hot(outputs={"o": {"value": bad}}))).startswith(
+        "outputs.o.value.list_join: Incorrect arguments")
+
+
+def test_str_replace_and_repeat_syntax_messages_are_heats():
+    err = error_of(hot({"r": {"type": "T", "properties": {"v": {"str_replace": {
+        "template": "x"}}}}}))
+    assert str(err) == ("resources.r.properties.v.str_replace: '\"str_replace\" syntax should be "
+                        "str_replace:\\n              template: This is var1 template var2\\n"
+                        "              params:\\n                var1: a\\n"
+                        "                var2: string'")
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"get_param": "nope"}, "The Parameter (nope) was not provided."),
+    ({"k": [{"x": {"get_param": "nope"}}]}, "The Parameter (nope) was not provided."),
+    ({"get_file": "f.sh"}, 'No content found in the "files" section for get_file path: f.sh'),
+    ({"list_join": [",", ["a", 5]]}, "Items to join must be string, map or list not 5"),
+    ({"str_split": [",", "a,b", 5]}, 'Incorrect index to "str_split" should be between 0 and 1'),
+    ({"get_param": "OS::region"}, "The Parameter (OS::region) was not provided."),
+    ({"digest": ["md5", {"get_attr": ["a", "x"]}]},
+     'Argument to function "digest" must be a list of strings'),
+    ({"str_replace": {"template": {"get_attr": ["a", "x"]}, "params": {}}},
+     '"str_replace" template must be a string'),
+])
+def test_properties_are_resolved_when_parameters_are_validated(value, message):
+    tmpl = Template.load(hot({"a": {"type": "T"}, "r": {"type": "T", "properties": {"v": value}}}))
+    with pytest.raises(TemplateError) as err:
+        tmpl.validate_parameters(None, {})
+    assert str(err.value) == f"Property error: resources.r.properties.v: {message}"
+    assert err.value.error_type == "StackValidationFailed"
+
+
+def test_validation_resolves_with_no_resource_created_yet():
+    tmpl = Template.load(hot({"a": {"type": "T"}, "r": {"type": "T", "properties": {
+        "joined": {"list_join": [",", {"get_attr": ["a", "ips"]}]},
+        "merged": {"map_merge": [{"get_attr": ["a", "m"]}]},
+        "name": {"get_param": "OS::stack_name"},
+        "ref": {"str_replace": {"template": "X", "params": {"X": {"get_resource": "a"}}}},
+        "each": {"repeat": {"template": "%x%", "for_each": {"%x%": {"get_attr": ["a", "l"]}}}}}},
+    }, outputs={"o": {"value": {"get_param": "undeclared"}}}))
+    assert tmpl.validate_parameters(None, {}) == {}  # outputs are resolved only when shown
 
 
 def test_function_newer_than_the_template_version():
@@ -200,8 +283,8 @@ def test_function_newer_than_the_template_version():
 
 def test_removed_cfn_functions():
     err = error_of(hot({"a": {"type": "T", "properties": {"x": {"Ref": "b"}}}}))
-    assert str(err) == ("resources.a.properties.x.Ref: The function Ref is not supported in "
-                        "this version of HOT.")
+    assert str(err) == ("resources.a.properties.x.Ref: The template version is invalid: The "
+                        "function Ref is not supported in this version of HOT.")
 
 
 def test_duplicate_parameter_and_resource_names():

@@ -15,8 +15,11 @@ def test_load_none_and_yaml_text():
 
 
 def test_wrong_and_empty_sections():
-    with pytest.raises(TemplateError, match='environment has wrong section "paramters"'):
+    with pytest.raises(TemplateError) as err:
         Environment.load({"paramters": {}}, {})
+    assert str(err.value) == ('Environment not in valid format: environment has wrong section '
+                              '"paramters"')
+    assert err.value.error_type == "HTTPBadRequest"
     with pytest.raises(TemplateError, match='environment has empty section "parameters"'):
         Environment.load("parameters:\n", {})
     with pytest.raises(TemplateError, match="not a valid YAML mapping"):

@@ -61,6 +61,8 @@ def test_get_resource_and_get_attr(ctx):
     assert resolve({"get_attr": ["server", "addresses", "nowhere"]}, ctx) is None
     assert resolve({"get_attr": ["server"]}, ctx)["name"] == "node-0"
     with pytest.raises(TemplateError, match=r"\[resource_name\] or"):
+        resolve({"get_attr": []}, ctx)
+    with pytest.raises(TemplateError, match='Argument to "get_attr" must be a list'):
         resolve({"get_attr": "server"}, ctx)
 
 
@@ -99,8 +101,10 @@ def test_str_replace_errors(ctx):
         resolve({"str_replace": {"template": "x"}}, ctx)
     with pytest.raises(TemplateError, match='"str_replace" template must be a string'):
         resolve({"str_replace": {"template": 5, "params": {}}}, ctx)
-    with pytest.raises(TemplateError, match='"str_replace" params must be a map'):
+    with pytest.raises(TemplateError, match='"str_replace" parameters must be a mapping'):
         resolve({"str_replace": {"template": "x", "params": ["a"]}}, ctx)
+    with pytest.raises(TemplateError, match='Arguments to "str_replace" must be a map'):
+        resolve({"str_replace": "x"}, ctx)
     with pytest.raises(TemplateError) as err:
         resolve({"a": {"str_replace": {"template": "x", "params": 1}}}, ctx)
     assert str(err.value).startswith("a.str_replace: ")
