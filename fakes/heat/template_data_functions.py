@@ -101,7 +101,8 @@ def repeat(args, ctx, path):
 
 
 def str_split(args, ctx, path):
-    usage = 'Incorrect arguments to "str_split" should be: "str_split" : [ ",", "apples,pears", <index>]'
+    usage = ('Incorrect arguments to "str_split" should be: '
+             '"str_split" : [ ",", "apples,pears", <index>]')
     if not isinstance(args, list) or len(args) not in (2, 3):
         raise TemplateError(usage, path)
     delimiter, text = args[0], args[1]

@@ -112,3 +112,24 @@ def test_as_dict_shape():
     assert env.as_dict() == {"parameters": {"a": 1}, "parameter_defaults": {},
                              "resource_registry": {"OS::A": "OS::Heat::None", "resources": {}},
                              "event_sinks": []}
+
+
+def test_glob_entries_rank_before_exact_ones_as_in_heat():
+    # checked against real Heat 27.0.1: entries are ranked by name and "*" sorts first
+    env = Environment.load({"resource_registry": {
+        "OS::TripleO::Server": "OS::Heat::None",
+        "OS::TripleO::*": "OS::Heat::SoftwareConfig"}}, {})
+    assert env.resolve_type("OS::TripleO::Server") == "OS::Heat::SoftwareConfig"
+
+
+def test_a_glob_never_maps_its_own_target():
+    env = Environment.load({"resource_registry": {"OS::Heat::*": "OS::Heat::None"}}, {})
+    assert env.resolve_type("OS::Heat::SoftwareConfig") == "OS::Heat::None"
+    assert env.resolve_type("OS::Heat::None") == "OS::Heat::None"
+
+
+def test_per_resource_entries_need_the_exact_resource_name():
+    env = Environment.load({"resource_registry": {
+        "OS::X": "OS::Heat::None",
+        "resources": {"r*": {"OS::X": "OS::Heat::SoftwareConfig"}}}}, {})
+    assert env.resolve_type("OS::X", "r1") == "OS::Heat::None"
