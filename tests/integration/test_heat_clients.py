@@ -31,6 +31,7 @@ EVENT_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ [0-9a-f-]{36} \[([^\]
 class RunningCloud:
     workdir: Path
     cli_env: dict
+    endpoints: object  # fakes.endpoints.Endpoints
 
     def sdk_connection(self):
         import openstack as sdk
@@ -96,7 +97,7 @@ def own_services():
     for listener in listeners.values():
         listener.start()
     try:
-        yield {"OS_AUTH_URL": endpoints.identity_url, "OS_USERNAME": "admin",
+        yield endpoints, {"OS_AUTH_URL": endpoints.identity_url, "OS_USERNAME": "admin",
                "OS_PASSWORD": PASSWORD, "OS_PROJECT_NAME": "admin",
                "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default",
                "OS_IDENTITY_API_VERSION": "3", "OS_AUTH_TYPE": "password",
@@ -116,13 +117,13 @@ def start_cloud(workdir: Path):
     except ImportError:
         Undercloud = None
     if Undercloud is None:
-        with own_services() as os_vars:
-            yield RunningCloud(workdir, client_env(workdir, os_vars))
+        with own_services() as (endpoints, os_vars):
+            yield RunningCloud(workdir, client_env(workdir, os_vars), endpoints)
         return
     ports = {"keystone": 0, "heat": 0, "cfn": 0, "swift": 0}
     with Undercloud(ports=ports, password=PASSWORD) as undercloud:
         os_vars = env_from_stackrc(undercloud.stackrc_text())
-        yield RunningCloud(workdir, client_env(workdir, os_vars))
+        yield RunningCloud(workdir, client_env(workdir, os_vars), undercloud.endpoints)
 
 
 @pytest.fixture(scope="module")
@@ -285,3 +286,30 @@ def test_stack_delete_and_gone(completed_stack):
     message = wait_for("rg-heat to be deleted", gone)
     assert message is True
     assert openstack(completed_stack, "stack", "list").stdout.strip() == ""
+
+
+def curl(*args: str) -> tuple[int, str, str]:
+    """(status, headers, body) of one curl call; curl's own exit status must be 0."""
+    result = subprocess.run(["curl", "-s", "-i", "--noproxy", "*", *args], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    head, _, body = result.stdout.replace("\r\n", "\n").partition("\n\n")
+    return int(head.split()[1]), head, body
+
+
+def test_curl_versions_documents_tokens_and_lists(cloud):
+    for service in ("heat", "cfn"):
+        root = cloud.endpoints.root(service)
+        status, headers, body = curl(root + "/")
+        assert status == 300 and "application/json" in headers
+        assert json.loads(body) == {"versions": [{"id": "v1.0", "status": "CURRENT", "links": [
+            {"rel": "self", "href": root + "/v1/"}]}]}
+    token, project = openstack(cloud, "token", "issue", "-c", "id", "-c", "project_id",
+                               "-f", "value").stdout.split()
+    stacks_url = cloud.endpoints.orchestration_url(project) + "/stacks"
+    status, _, body = curl(stacks_url)
+    assert status == 401 and json.loads(body)["error"]["code"] == 401
+    status, _, body = curl("-H", f"X-Auth-Token: {token}", stacks_url)
+    assert status == 200 and "stacks" in json.loads(body)
+    status, headers, _ = curl("-H", f"X-Auth-Token: {token}", stacks_url + "/no-such-stack")
+    assert status == 404
