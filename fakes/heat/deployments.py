@@ -24,6 +24,7 @@ class SoftwareConfigService:
         self.on_server_changed = on_server_changed   # callback(server_id): re-publish metadata
         self.configs: dict[str, dict] = {}
         self.deployments: dict[str, dict] = {}
+        self.by_server: dict[str, set] = {}   # server id -> deployment ids
 
     # -- configs --------------------------------------------------------------------------
     def create_config(self, tenant: str, name: str | None, group: str | None, config,
@@ -77,6 +78,7 @@ class SoftwareConfigService:
                "updated_time": None, "tenant": tenant,
                "stack_user_project_id": stack_user_project_id or tenant}
         self.deployments[row["id"]] = row
+        self.by_server.setdefault(server_id, set()).add(row["id"])
         self.on_server_changed(server_id)
         return format_deployment(row)
 
@@ -108,6 +110,7 @@ class SoftwareConfigService:
     def delete_deployment(self, deployment_id: str) -> None:
         row = self.deployment_row(deployment_id)
         del self.deployments[deployment_id]
+        self.by_server.get(row["server_id"], set()).discard(deployment_id)
         self.on_server_changed(row["server_id"])
 
     def show_deployment(self, deployment_id: str) -> dict:
@@ -124,8 +127,8 @@ class SoftwareConfigService:
 
     def server_deployments(self, server_id: str) -> list[dict]:
         """The derived configs a server sees in its metadata, sorted by config name."""
-        configs = [self.configs[d["config_id"]] for d in self.deployments.values()
-                   if d["server_id"] == server_id and d["config_id"] in self.configs]
+        rows = (self.deployments[i] for i in self.by_server.get(server_id, ()))
+        configs = [self.configs[d["config_id"]] for d in rows if d["config_id"] in self.configs]
         configs.sort(key=lambda c: (c["name"] or "", c["creation_time"]))
         return [format_config(c, with_project=False) for c in configs]
 

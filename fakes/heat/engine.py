@@ -38,6 +38,7 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
         self.servers: dict = {}         # DeployedServer resource id -> its plugin
         self.operations: list = []      # running StackOperations
         self.replaced: list = []        # replaced resources still being deleted
+        self._dirty_servers: set = set()  # servers whose metadata must be re-published
         self._cond = threading.Condition(threading.RLock())
         self._wake_gen = 0
         self._idle_gen = 0
@@ -113,6 +114,7 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
                 if op in self.operations:
                     progressed |= op.step()
             progressed |= self._discard_done()
+            self.flush_servers()
             if not progressed:
                 return moved
             moved = True
@@ -193,9 +195,15 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
                 raise
 
     def _server_changed(self, server_id: str) -> None:
-        plugin = self.servers.get(server_id)
-        if plugin is not None:
-            plugin.publish()
+        """Deployments of a server changed: re-publish its metadata once, at the end of the
+        current step or API call (a wave of deployments is one PUT, not one per deployment)."""
+        self._dirty_servers.add(server_id)
+
+    def flush_servers(self) -> None:
+        while self._dirty_servers:
+            plugin = self.servers.get(self._dirty_servers.pop())
+            if plugin is not None:
+                plugin.publish()
 
     def _get_resource(self, stack, resource_name: str):
         res = stack.resources.get(resource_name)

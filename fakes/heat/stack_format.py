@@ -4,6 +4,7 @@ links and joins the statuses."""
 from __future__ import annotations
 
 import json
+import weakref
 
 from fakes.heat import identifiers
 from fakes.heat.functions import resolve
@@ -84,10 +85,20 @@ def format_stack(stack, resolve_outputs: bool = True, summary: bool = False,
     return formatted
 
 
+_REQUIRED_BY: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def required_by(res) -> list[str]:
+    """Names in the stack that depend on this resource (computed once per template)."""
     template = res.stack.template
-    return [name for name in res.stack.resources
-            if name in template.resources and res.name in template.dependencies(name)]
+    needers = _REQUIRED_BY.get(template)
+    if needers is None:
+        needers = {}
+        for name in template.resources:
+            for dep in template.dependencies(name):
+                needers.setdefault(dep, []).append(name)
+        _REQUIRED_BY[template] = needers
+    return [name for name in needers.get(res.name, []) if name in res.stack.resources]
 
 
 def format_resource(res, detail: bool = False, with_attr: list | None = None) -> dict:

@@ -11,5 +11,6 @@ def locked(method):
             try:
                 return method(self, *args, **kwargs)
             finally:
+                self.flush_servers()
                 self._wake_locked()
     return wrapper

@@ -183,9 +183,13 @@ class StackQueries:
         stack = self._get_stack(tenant, identity)
         res = self._get_resource(stack, resource_name)
         if res.plugin is None or not res.plugin.supports_signal:
-            raise errors.ResourceActionNotSupported("Signal")
+            raise errors.ResourceActionNotSupported("signal")
         if res.action == "INIT":
             raise errors.ResourceNotAvailable(resource_name)
+        if res.action in ("SUSPEND", "DELETE"):   # Heat's _signal_check_action
+            self.events.resource_event(res, self.clock.now(), reason=f"Cannot signal resource "
+                                       f"during {res.action}")
+            raise errors.NotSupported(f"Signal resource during {res.action}")
         outcome = res.plugin.signal(details)
         if outcome:
             reason = f"Signal: {outcome}"

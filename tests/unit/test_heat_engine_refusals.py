@@ -101,7 +101,7 @@ def test_update_while_in_progress_and_resource_errors(cloud):
     with pytest.raises(errors.ResourceActionNotSupported) as unsupported:
         cloud.engine.resource_signal(cloud.tenant, identity, "Compute", {})
     assert (unsupported.value.status, unsupported.value.message) == (
-        400, "Signal is not supported for resource.")
+        400, "signal is not supported for resource.")
     with pytest.raises(errors.HeatError) as bad_filter:
         cloud.engine.list_stack_resources(cloud.tenant, identity, filters={"color": "red"})
     assert bad_filter.value.status == 400 and "color" in bad_filter.value.message

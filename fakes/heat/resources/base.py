@@ -93,7 +93,7 @@ class ResourcePlugin:
         return shown
 
     def signal(self, details) -> str | None:
-        raise errors.ResourceActionNotSupported("Signal")
+        raise errors.ResourceActionNotSupported("signal")
 
     def nested_stack_id(self) -> str | None:
         return None
