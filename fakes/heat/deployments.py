@@ -130,7 +130,8 @@ class SoftwareConfigService:
         rows = (self.deployments[i] for i in self.by_server.get(server_id, ()))
         configs = [self.configs[d["config_id"]] for d in rows if d["config_id"] in self.configs]
         configs.sort(key=lambda c: (c["name"] or "", c["creation_time"]))
-        return [format_config(c, with_project=False) for c in configs]
+        # no copies: the rows never change once written, and this runs on every publish
+        return [format_config(c, with_project=False, copy_values=False) for c in configs]
 
     # -- signals --------------------------------------------------------------------------
     def signal(self, deployment_id: str, details, updated_at: float | None = None) -> str | None:
@@ -226,13 +227,12 @@ def normalise_output(item: dict) -> dict:
     return out
 
 
-def format_config(row: dict, with_project: bool = True) -> dict:
+def format_config(row: dict, with_project: bool = True, copy_values: bool = True) -> dict:
+    clone = copy.deepcopy if copy_values else (lambda value: value)
     formatted = {"id": row["id"], "name": row["name"], "group": row["group"],
                  "creation_time": identifiers.isotime(row["creation_time"]),
-                 "config": copy.deepcopy(row["config"]),
-                 "inputs": copy.deepcopy(row["inputs"]),
-                 "outputs": copy.deepcopy(row["outputs"]),
-                 "options": copy.deepcopy(row["options"])}
+                 "config": clone(row["config"]), "inputs": clone(row["inputs"]),
+                 "outputs": clone(row["outputs"]), "options": clone(row["options"])}
     if with_project:
         formatted["project"] = row["tenant"]
     return formatted

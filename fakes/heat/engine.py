@@ -39,6 +39,7 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
         self.operations: list = []      # running StackOperations
         self.replaced: list = []        # replaced resources still being deleted
         self._dirty_servers: set = set()  # servers whose metadata must be re-published
+        self._template_cache: dict = {}   # (text, id(files)) -> (files, Template)
         self._cond = threading.Condition(threading.RLock())
         self._wake_gen = 0
         self._idle_gen = 0

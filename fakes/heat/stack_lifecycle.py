@@ -215,8 +215,24 @@ class StackLifecycle:
             raise errors.ActionInProgress(stack.name, stack.action)
 
     # -- nested stacks (called by resource plugins) ----------------------------------------
+    def _nested_template(self, template, files: dict):
+        """Nested templates are loaded once per text and files (every member of a group
+        shares its template); loaded Templates are never modified."""
+        if not isinstance(template, str):
+            return template
+        key = (template, id(files))
+        cached = self._template_cache.get(key)
+        if cached is None or cached[0] is not files:
+            try:
+                cached = (files, Template.load(template, files))
+            except TemplateError as exc:
+                raise errors.from_template_error(exc) from None
+            self._template_cache[key] = cached
+        return cached[1]
+
     def create_nested_stack(self, res, template, params: dict):
         parent = res.stack
+        template = self._nested_template(template, parent.files)
         tmpl, env, values = load_definition(template, parent.files,
                                             child_environment(parent.environment), None, params)
         child = self._new_stack(parent.tenant, res.physical_name, tmpl, env, parent.files,
@@ -228,6 +244,7 @@ class StackLifecycle:
     def update_nested_stack(self, stack_id: str, template, params: dict) -> None:
         child = self.stacks[stack_id]
         parent = self.stacks[child.parent_id]
+        template = self._nested_template(template, parent.files)
         tmpl, env, values = load_definition(template, parent.files,
                                             child_environment(parent.environment), None, params)
         child.files, child.params = parent.files, dict(params)
