@@ -1,81 +1,110 @@
 """Redaction of secrets before anything is recorded (the request journal, logs).
 
 One place decides what is secret: token headers, temp URL keys and signatures, passwords and
-other credential-looking JSON fields, wherever they appear (headers, query strings, bodies, and
-URLs embedded in bodies, e.g. the temp URLs inside deployment metadata).
+other credential-looking fields, wherever they appear (headers, query strings, JSON or text
+bodies, and URLs embedded in bodies, e.g. the temp URLs inside deployment metadata).
+
+It works on text with regular expressions, not by parsing JSON: the journal redacts every
+request on the hot path of the metadata poll, and a parse + walk + dump of each body costs
+more than the request itself (bench/RESULTS.md).
 """
 from __future__ import annotations
 
-import json
 import re
 
 REDACTED = "***"
-SECRET_HEADERS = {"x-auth-token", "x-subject-token", "x-storage-token", "authorization",
-                  "x-service-token", "cookie", "set-cookie"}
+SECRET_HEADERS = frozenset({"x-auth-token", "x-subject-token", "x-storage-token",
+                            "authorization", "x-service-token", "cookie", "set-cookie"})
 SECRET_HEADER_PARTS = ("temp-url-key", "password", "secret")
-SECRET_QUERY_PARAMS = ("temp_url_sig", "signature", "password", "token")
-SECRET_KEY_PATTERN = re.compile(r"pass(word)?|secret|token_id|signature|credential|temp.url.key"
-                                r"|^token$|^key$", re.IGNORECASE)
-# key=value pairs inside any text (query strings, URLs embedded in JSON or plain bodies)
-_INLINE = re.compile(r"(?i)\b(temp_url_sig|signature|password|x-auth-token|x-subject-token)"
-                     r"(=|%3D|\"\s*:\s*\"|:\s*)([^&\s\"',}]+)")
+_SECRET_WORDS = r"pass|secret|token_id|signature|credential|temp[-_]url[-_]key|auth_key|private"
+# Cheap first looks (lower-case substrings) before any regular expression runs.
+_FIELD_TRIGGERS = ("pass", "secret", "token", "signature", "credential", "temp-url-key",
+                   "temp_url_key", "auth_key", "private", '"key"')
+_HEADER_TRIGGERS = ("token", "temp-url-key", "password", "secret", "authorization", "cookie",
+                    "temp_url_sig", "signature")
+# Any JSON string field "key": "value"; the callback keeps it unless the key names a secret
+# (a word above, or exactly "key"/"adminPass"). The closing quote is optional so that a value
+# cut by truncation is still caught. Linear: no nested quantifiers.
+_JSON_FIELD = re.compile(r'("([^"\\]{0,128})"\s*:\s*")((?:[^"\\]|\\.)*)')
+_SECRET_KEY = re.compile(r"(?i)" + _SECRET_WORDS + r"|^key$|^adminpass$")
+# {"token": {"id": "..."}} (keystone's token method)
+_TOKEN_ID = re.compile(r'("token"\s*:\s*\{\s*"id"\s*:\s*")((?:[^"\\]|\\.)*)', re.IGNORECASE)
+# key=value pairs in query strings and URLs (also percent-encoded `=`), found with str.find:
+# a regular expression over every body costs more than the whole request (bench/RESULTS.md).
+_PARAM_KEYS = {name: tuple(spelling + eq for spelling in {name, name.capitalize()}
+                           for eq in ("=", "%3D", "%3d"))
+               for name in ("temp_url_sig", "signature", "password")}
+_VALUE_END = re.compile(r"[&\s\"'\\,}]")
 
 
-def redact_header(name: str, value: str) -> str:
-    lower = name.lower()
-    if lower in SECRET_HEADERS or any(part in lower for part in SECRET_HEADER_PARTS):
-        return REDACTED
-    return redact_text(value)
+def _redact_params(text: str, lower: str) -> str:
+    keys = [key for name, keys in _PARAM_KEYS.items() if name in lower for key in keys]
+    for key in keys:
+        found = text.find(key)
+        if found < 0:
+            continue
+        pieces, position = [], 0
+        while found >= 0:
+            value_start = found + len(key)
+            end = _VALUE_END.search(text, value_start)
+            value_end = end.start() if end else len(text)
+            pieces += [text[position:value_start], REDACTED]
+            position = value_end
+            found = text.find(key, value_end)
+        pieces.append(text[position:])
+        text = "".join(pieces)
+    return text
 
 
-def redact_headers(headers) -> dict:
-    """A plain dict of the headers with every secret value replaced by `***`."""
-    items = headers.items() if hasattr(headers, "items") else headers
-    return {name: redact_header(name, value) for name, value in items}
+def _keep_key(match: re.Match) -> str:
+    return match.group(1) + (REDACTED if match.group(2) else "")
+
+
+def _redact_field(match: re.Match) -> str:
+    if match.group(3) and _SECRET_KEY.search(match.group(2)):
+        return match.group(1) + REDACTED
+    return match.group(0)
 
 
 def redact_text(text: str) -> str:
-    """Secrets written as key=value (or "key": "value") anywhere in a string."""
-    return _INLINE.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    """Secrets written as key=value or as JSON string fields anywhere in a string."""
+    lower = text.lower()
+    if "=" in text or "%3d" in lower:
+        text = _redact_params(text, lower)
+    if '"' in text and any(t in lower for t in _FIELD_TRIGGERS):
+        text = _JSON_FIELD.sub(_redact_field, text)
+        if '"token"' in lower:
+            text = _TOKEN_ID.sub(_keep_key, text)
+    return text
 
 
 def redact_query(query: str) -> str:
     return redact_text(query)
 
 
-def redact_json(value, parent_key: str = ""):
-    """A copy of a JSON value with secret fields (by key) and inline secrets replaced."""
-    if isinstance(value, dict):
-        return {k: _redact_field(k, v, parent_key) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_json(v, parent_key) for v in value]
-    if isinstance(value, str):
-        return redact_text(value)
-    return value
+def is_secret_header(name: str) -> bool:
+    lower = name.lower()
+    return lower in SECRET_HEADERS or any(part in lower for part in SECRET_HEADER_PARTS)
 
 
-def _redact_field(key: str, value, parent_key: str):
-    secret_key = SECRET_KEY_PATTERN.search(key) or (parent_key == "token" and key == "id")
-    if secret_key and not isinstance(value, (dict, list)):
-        return REDACTED if value not in (None, "") else value
-    return redact_json(value, key)
+def redact_headers(headers) -> dict:
+    """A plain dict of the headers with every secret value replaced by `***`."""
+    items = list(headers.items() if hasattr(headers, "items") else headers)
+    joined = "\n".join(f"{name}: {value}" for name, value in items).lower()
+    if not any(trigger in joined for trigger in _HEADER_TRIGGERS):
+        return dict(items)  # most requests: nothing secret, one scan
+    return {name: REDACTED if is_secret_header(name) else redact_text(value)
+            for name, value in items}
 
 
-def redact_body(body: bytes, content_type: str | None, limit: int = 4096) -> tuple[str, bool]:
-    """(redacted text, truncated?) of a body: JSON by field, anything else as text.
+def redact_body(body: bytes, content_type: str | None = None,
+                limit: int = 4096) -> tuple[str, bool]:
+    """(redacted text, truncated?) of at most `limit` characters of a body.
 
-    Redaction happens before truncation so that a cut never exposes half a secret.
+    The body is cut first (bounded cost) and then redacted; the patterns match values cut short.
     """
     if not body:
         return "", False
-    text = body.decode("utf-8", errors="replace")
-    if "json" in (content_type or "") or text[:1] in "{[":
-        try:
-            text = json.dumps(redact_json(json.loads(text)))
-        except ValueError:
-            text = redact_text(text)
-    else:
-        text = redact_text(text)
-    if len(text) > limit:
-        return text[:limit], True
-    return text, False
+    truncated = len(body) > limit
+    text = body[:limit].decode("utf-8", errors="replace")
+    return redact_text(text), truncated

@@ -10,6 +10,9 @@ from waitress import wasyncore
 
 log = logging.getLogger(__name__)
 DEFAULT_THREADS = 8
+# waitress warns "Task queue depth is N" whenever requests wait for a worker: under a poll
+# storm that is every request, and formatting those warnings cost more than serving them.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def check_bind_address(host: str) -> ipaddress._BaseAddress:

@@ -1,7 +1,9 @@
 """Redaction: no token, password, temp URL key or signature survives in what is recorded."""
 import json
 
-from fakes.redact import REDACTED, redact_body, redact_headers, redact_json, redact_query
+from hypothesis import given, strategies as st
+
+from fakes.redact import REDACTED, redact_body, redact_headers, redact_query, redact_text
 
 SIG = "f2da3d99c9d6efee700ffbfff63a34e144e1223f"
 
@@ -28,11 +30,26 @@ def test_password_auth_body_is_redacted():
         "name": "admin", "password": REDACTED}
 
 
+def redact_json(value):
+    return json.loads(redact_text(json.dumps(value)))
+
+
 def test_token_method_id_is_redacted_but_token_bodies_are_kept():
     redacted = redact_json({"identity": {"token": {"id": "secret-token"}}})
     assert redacted == {"identity": {"token": {"id": REDACTED}}}
     shown = redact_json({"token": {"user": {"id": "u1"}, "expires_at": "x"}})
     assert shown == {"token": {"user": {"id": "u1"}, "expires_at": "x"}}
+
+
+def test_secret_fields_with_spaces_and_escapes_are_fully_redacted():
+    text = redact_text(json.dumps({"admin_password": 'a b\"c d', "heat": {"Password": "x y"}}))
+    assert json.loads(text) == {"admin_password": REDACTED, "heat": {"Password": REDACTED}}
+
+
+def test_a_value_cut_by_truncation_is_still_redacted():
+    body = json.dumps({"name": "n", "password": "abcdefghijkl"}).encode()
+    text, cut = redact_body(body, "application/json", limit=body.index(b"ghij"))
+    assert cut and "abc" not in text and text.endswith('"password": "***')
 
 
 def test_urls_inside_json_bodies_are_redacted():
@@ -50,3 +67,17 @@ def test_plain_text_and_truncation():
 
 def test_empty_body():
     assert redact_body(b"", None) == ("", False)
+
+
+SECRETS = st.text(alphabet=st.characters(min_codepoint=48, max_codepoint=122,
+                                         blacklist_characters="\\\"'&,}"), min_size=6, max_size=40)
+
+
+@given(secret=SECRETS, prefix=st.text(max_size=30), suffix=st.text(max_size=30))
+def test_signatures_and_passwords_never_survive(secret, prefix, suffix):
+    for template in ("http://h/v1/a/c/o?temp_url_sig={s}&temp_url_expires=1",
+                     "/v1?Signature={s}", '{{"password": "{s}"}}', '{{"admin_password": "{s}"}}',
+                     "temp_url_sig%3D{s}"):
+        text = prefix + template.format(s=secret) + " " + suffix
+        redacted = redact_text(text)
+        assert secret not in redacted.replace(prefix, "", 1) or secret in prefix + suffix
