@@ -74,6 +74,43 @@ class Environment:
         merged.files.update(other.files)
         return merged
 
+    @classmethod
+    def from_request(cls, environment: Any, environment_files: list | None, files: dict | None,
+                     parameters: dict | None, known_parameters) -> "Environment":
+        """The environment Heat builds from a stack create/update/preview body.
+
+        As heat/api/openstack/v1/stacks.py and heat/common/environment_util.py do: when
+        `environment_files` are named (the CLI names every -e file) the inline environment is
+        ignored; the body's parameters go in first; then each file is merged in order: its
+        parameters and parameter_defaults only for names in `known_parameters` (the parameters
+        of the template and of every template in files; but whole when nothing was set
+        before), so a file's value beats `--parameter`; its registry entries one by one, its
+        `resources:` section as a whole.
+        Pass the result to Template.validate_parameters(env, None).
+        """
+        files = files or {}
+        env = cls.load(None if environment_files else environment, files)
+        env.parameters.update(parameters or {})
+        for name in environment_files or []:
+            if name not in files:
+                raise TemplateError(f'The environment file "{name}" is not in files; send its '
+                                    "content in files too (the CLI does that for -e)")
+            env = env._merge_file(cls.load(files[name], files), set(known_parameters))
+        return env
+
+    def _merge_file(self, other: "Environment", known: set) -> "Environment":
+        merged = Environment(self.parameters, self.parameter_defaults, self.registry,
+                             self.per_resource, self.files)
+        for mine, theirs in ((merged.parameters, other.parameters),
+                             (merged.parameter_defaults, other.parameter_defaults)):
+            # Heat's quirk: into an empty section a file's values go whole, unknown names too
+            mine.update({k: v for k, v in theirs.items()
+                         if not mine or (k in known and v is not None)})
+        merged.registry.update({k: v for k, v in other.registry.items() if v is not None})
+        if other.per_resource:
+            merged.per_resource = copy.deepcopy(other.per_resource)
+        return merged
+
     def resolve_type(self, type_name: str, resource_name: str | None = None) -> str:
         """Follow registry mappings to a built-in type name or a template file in `files`."""
         seen = [type_name]

@@ -108,6 +108,20 @@ class Template:
         template_checks.check_properties(self, values)
         return values
 
+    def all_parameter_names(self) -> set[str]:
+        """This template's parameters and those of every template in its files (Heat's
+        all_param_schemata: what environment files may set)."""
+        names = set(self.parameters)
+        for content in self.files.values():
+            try:
+                data = parse_mapping(content, "Template", "")
+            except TemplateError:
+                continue
+            section = data.get("parameters") if "heat_template_version" in data else None
+            if isinstance(section, dict):
+                names.update(section)
+        return names
+
     def resolve_types(self, env: Environment | None, known_types) -> dict[str, str]:
         """Resource name -> implementation (a type in `known_types` or a template file name).
 

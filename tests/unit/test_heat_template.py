@@ -389,3 +389,10 @@ def test_resolve_types_against_the_implemented_ones():
     with pytest.raises(TemplateError, match=r"resources.a: The Resource Type \(Heat::None\) "
                                             "could not be found."):
         typo.resolve_types(None, known)
+
+
+def test_all_parameter_names_covers_the_templates_in_files():
+    files = {"server.yaml": "heat_template_version: wallaby\nparameters:\n  idx: {type: number}\n",
+             "script.sh": "#!/bin/sh\necho hi\n", "env.yaml": "parameters:\n  zz: 1\n"}
+    tmpl = Template.load(hot(parameters={"count": {"type": "number", "default": 1}}), files)
+    assert tmpl.all_parameter_names() == {"count", "idx"}

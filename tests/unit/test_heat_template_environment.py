@@ -133,3 +133,45 @@ def test_per_resource_entries_need_the_exact_resource_name():
         "OS::X": "OS::Heat::None",
         "resources": {"r*": {"OS::X": "OS::Heat::SoftwareConfig"}}}}, {})
     assert env.resolve_type("OS::X", "r1") == "OS::Heat::None"
+
+
+# Environment.from_request: checked against real Heat 27.0.1's merge_environments
+REQUEST_FILES = {
+    "server.yaml": "heat_template_version: wallaby\nparameters:\n  nested_p: {type: string}\n",
+    "e1.yaml": ("parameters:\n  a: from-file\n  unknown: u\n  nested_p: kept\n"
+                "parameter_defaults:\n  b: pd1\n  zz: z\n"
+                "resource_registry:\n  OS::A: server.yaml\n"
+                "  resources:\n    r1: {OS::A: OS::Heat::None}\n"),
+    "e2.yaml": ("resource_registry:\n  OS::B: OS::Heat::None\n"
+                "  resources:\n    r2: {OS::A: OS::Heat::None}\n"),
+}
+KNOWN = {"a", "b", "nested_p"}
+
+
+def test_environment_files_beat_the_command_line_parameters():
+    env = Environment.from_request({"parameters": {"ignored": 1}}, ["e1.yaml", "e2.yaml"],
+                                   REQUEST_FILES, {"a": "from-cli"}, KNOWN)
+    assert env.parameters == {"a": "from-file", "nested_p": "kept"}
+    # into an empty section a file's values go whole, unknown names included
+    assert env.parameter_defaults == {"b": "pd1", "zz": "z"}
+    assert env.registry == {"OS::A": "server.yaml", "OS::B": "OS::Heat::None"}
+    assert env.per_resource == {"r2": {"OS::A": "OS::Heat::None"}}  # replaced as a whole
+    assert env.resolve_type("OS::A", "r1") == "server.yaml"
+
+
+def test_first_file_goes_whole_into_empty_parameters():
+    env = Environment.from_request(None, ["e1.yaml"], REQUEST_FILES, {}, KNOWN)
+    assert env.parameters == {"a": "from-file", "unknown": "u", "nested_p": "kept"}
+
+
+def test_without_environment_files_the_inline_environment_is_used():
+    env = Environment.from_request({"parameters": {"a": "inline"},
+                                    "resource_registry": {"OS::A": "OS::Heat::None"}},
+                                   None, {}, {"b": "cli"}, KNOWN)
+    assert env.parameters == {"a": "inline", "b": "cli"}
+    assert env.resolve_type("OS::A") == "OS::Heat::None"
+
+
+def test_a_named_environment_file_must_be_in_files():
+    with pytest.raises(TemplateError, match='The environment file "e9.yaml" is not in files'):
+        Environment.from_request(None, ["e9.yaml"], REQUEST_FILES, {}, KNOWN)
