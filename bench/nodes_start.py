@@ -119,7 +119,10 @@ def main() -> None:
     parser.add_argument("--image", default=None)
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
-    rows = [measure(int(count), args.image) for count in args.counts.split(",")]
+    rows = []
+    for count in args.counts.split(","):
+        rows.append(measure(int(count), args.image))
+        print(table(rows).splitlines()[-1], flush=True)
     body = "\n\n".join([
         HEADING,
         f"`bench/nodes_start.py` on {os.cpu_count()} CPUs, Docker "

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
+from pathlib import Path
 
 import docker.errors
 
 from harness.nodes.base import ExecResult, Node, NodeSpec
 from harness.image.runtime import STOP_TIMEOUT_S as STOP_TIMEOUT
-from harness.nodes.errors import NodeError, NodeGone, NodeNotReady, SystemdUnsupported
+from harness.nodes.errors import (HostLimit, NodeError, NodeGone, NodeNotReady,
+                                  SystemdUnsupported)
 
 READY_STATES = ("running", "degraded")
+INOTIFY_LIMIT = "fs.inotify.max_user_instances"
 # Answers that mean systemd is not (yet) reachable as PID 1 at all.
 NO_SYSTEMD = ("offline", "unknown", "Failed to connect to bus", "System has not been booted")
 
@@ -89,7 +93,7 @@ class DockerNode(Node):
         while time.monotonic() < deadline:
             state = self.status()
             if state != "running":
-                raise SystemdUnsupported(self.name, self._exit_description(state), self.run_options)
+                raise self._boot_failure(state)
             seen = self._system_state()
             if seen in READY_STATES:
                 return
@@ -103,6 +107,14 @@ class DockerNode(Node):
         result = self.exec(["systemctl", "is-system-running"])
         return (result.stdout.strip() or result.stderr.strip() or f"exit {result.exit_code}")
 
+    def _boot_failure(self, state: str) -> NodeError:
+        """Tell a used-up host limit (many nodes) apart from an engine that cannot run systemd."""
+        seen = self._exit_description(state)
+        used, allowed = inotify_instances()
+        if allowed and used >= allowed * 0.9:
+            return HostLimit(self.name, seen, INOTIFY_LIMIT, used, allowed)
+        return SystemdUnsupported(self.name, seen, self.run_options)
+
     def _exit_description(self, state: str) -> str:
         attrs = self.container.attrs.get("State", {})
         logs = ""
@@ -110,3 +122,18 @@ class DockerNode(Node):
             logs = self.container.logs(tail=5).decode(errors="replace").strip()
         return (f"container {state}, exit code {attrs.get('ExitCode')}"
                 + (f", last output: {logs[-400:]!r}" if logs else ", no output"))
+
+
+def inotify_instances() -> tuple[int, int]:
+    """(inotify instances open on the host, fs.inotify.max_user_instances); (0, 0) if unknown."""
+    try:
+        allowed = int(Path(f"/proc/sys/{INOTIFY_LIMIT.replace('.', '/')}").read_text())
+    except (OSError, ValueError):
+        return 0, 0
+    used = 0
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            used += sum(1 for fd in fd_dir.iterdir() if os.readlink(fd) == "anon_inode:inotify")
+        except OSError:  # a process that ended meanwhile, or one we may not look into
+            continue
+    return used, allowed

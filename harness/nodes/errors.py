@@ -42,6 +42,17 @@ class SystemdUnsupported(NodeError):
             f"'systemd' hierarchy, cgroup v2 needs cgroupns=private) and the Docker cgroup driver")
 
 
+class HostLimit(NodeError):
+    """systemd could not start because a host-wide kernel limit is used up."""
+
+    def __init__(self, node: str, seen: str, limit: str, used: int, allowed: int) -> None:
+        self.node = node
+        super().__init__(
+            f"node {node}: systemd exited at boot ({seen}); the host limit {limit}={allowed} is "
+            f"used up ({used} in use; every node's systemd, dbus and logind take some): raise it, "
+            f"e.g. `sysctl -w {limit}={max(1024, allowed * 8)}`, or start fewer nodes")
+
+
 class NodeNotReady(NodeError):
     """systemd runs but the node did not settle within the deadline."""
 

@@ -5,9 +5,9 @@ import docker.errors
 import pytest
 import requests.exceptions
 
-from harness.nodes import cleanup
+from harness.nodes import cleanup, docker_node
 from harness.nodes.docker import DockerBackend, connect
-from harness.nodes.errors import NodeError, EngineUnavailable, ImageMissing, NodeNotReady, SystemdUnsupported
+from harness.nodes.errors import HostLimit, NodeError, EngineUnavailable, ImageMissing, NodeNotReady, SystemdUnsupported
 from harness.nodes.run import Run
 from test_nodes_fake import FakeDocker
 
@@ -57,7 +57,16 @@ def test_no_image_built_at_all_says_to_build_it(run):
         DockerBackend(run, client=FakeDocker())
 
 
-def test_container_that_exits_at_boot_names_cgroups_and_run_options(run):
+@pytest.fixture
+def inotify(monkeypatch):
+    """Set what the host's inotify use looks like: (in use, fs.inotify.max_user_instances)."""
+    def set_use(used, allowed):
+        monkeypatch.setattr(docker_node, "inotify_instances", lambda: (used, allowed))
+    set_use(10, 128)
+    return set_use
+
+
+def test_container_that_exits_at_boot_names_cgroups_and_run_options(run, inotify):
     client = FakeDocker(behaviour={"after_start": "exited", "exit_code": 255,
                                    "logs": b"Failed to mount cgroup at /sys/fs/cgroup/systemd"})
     backend = _backend(run, client, ready_timeout=5)
@@ -67,6 +76,17 @@ def test_container_that_exits_at_boot_names_cgroups_and_run_options(run):
     assert "th-rtest01-compute-0" in message
     assert "exit code 255" in message and "Failed to mount cgroup" in message
     assert "cgroup" in message and "'cgroupns': 'host'" in message
+
+
+def test_used_up_inotify_instances_are_named_with_the_sysctl_to_raise(run, inotify):
+    inotify(126, 128)
+    client = FakeDocker(behaviour={"after_start": "exited", "exit_code": 255})
+    with pytest.raises(HostLimit) as caught:
+        _backend(run, client).start(1)
+    message = str(caught.value)
+    assert "th-rtest01-overcloud-0" in message and "exit code 255" in message
+    assert "fs.inotify.max_user_instances=128 is used up (126 in use" in message
+    assert "sysctl -w fs.inotify.max_user_instances=1024" in message
 
 
 def test_systemd_never_reachable_is_reported_as_unsupported(run):
