@@ -63,6 +63,27 @@ def test_openstack_token_issue_with_the_stackrc(undercloud, tmp_path):
     assert undercloud.keystone.validate(issued["id"]) is not None
 
 
+def test_heat_root_on_its_port_is_the_300_versions_document(undercloud):
+    response = requests.get(undercloud.endpoints.root("heat") + "/", timeout=10)
+    assert response.status_code == 300
+    assert response.json()["versions"][0]["links"][0]["href"].endswith("/v1/")
+
+
+def test_openstack_cli_reaches_heat_and_swift_through_the_catalog(undercloud, tmp_path):
+    stackrc = tmp_path / "stackrc"
+    stackrc.write_text(undercloud.stackrc_text())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["PATH"] = f"{VENV_BIN}:{env.get('PATH', '')}"
+    script = (f"source {stackrc} && openstack stack list -f json && "
+              "openstack container create c1 -f json >/dev/null && openstack container list -f json")
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                            timeout=180, env=env)
+    assert result.returncode == 0, result.stderr
+    stacks, _, containers = result.stdout.partition("]")
+    assert json.loads(stacks + "]") == []
+    assert json.loads(containers) == [{"Name": "c1"}]
+
+
 def test_openstacksdk_object_metadata_over_sockets(undercloud, stored):
     import openstack
     conn = openstack.connect(auth_url=undercloud.endpoints.identity_root, username="admin",

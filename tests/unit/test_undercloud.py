@@ -12,7 +12,9 @@ SEED_404 = "<html><h1>Not Found</h1><p>The resource could not be found.</p></htm
 
 @pytest.fixture
 def undercloud():
-    return Undercloud(password="pw")
+    cloud = Undercloud(password="pw")
+    yield cloud
+    cloud.stop()  # also stops the Heat engine's worker thread
 
 
 @pytest.fixture
@@ -166,3 +168,17 @@ def test_bad_arguments_are_explained(kwargs, message):
 def test_advertise_address_is_used_in_the_catalog():
     undercloud = Undercloud(bind=("0.0.0.0",), advertise="192.0.2.10", password="pw")
     assert undercloud.keystone.service_url("object-store", "p") == "http://192.0.2.10:8080/v1/AUTH_p"
+
+
+@pytest.mark.parametrize("service", ["heat", "cfn"])
+def test_heat_and_cfn_answer_the_300_versions_document(undercloud, service):
+    assert undercloud.services == ("keystone", "heat", "cfn", "swift")
+    response = Client(undercloud.wsgi_app(service)).get("/")
+    assert response.status_code == 300
+    assert response.json["versions"][0]["id"] == "v1.0"
+
+
+def test_reset_replaces_the_heat_engine(undercloud):
+    engine = undercloud.heat
+    undercloud.reset()
+    assert undercloud.heat is not engine and undercloud.heat.swift is undercloud.swift
