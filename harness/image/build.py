@@ -47,14 +47,14 @@ def docker_client(factory: Callable | None = None):
     return client
 
 
-def image_exists(client, tag: str) -> bool:
+def image_id(client, tag: str) -> str | None:
+    """The id of the image tagged `tag`, or None: the whole cache check is this one API call."""
     import docker.errors
 
     try:
-        client.images.get(tag)
+        return client.images.get(tag).id
     except docker.errors.ImageNotFound:
-        return False
-    return True
+        return None
 
 
 def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, client=None,
@@ -63,15 +63,17 @@ def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, clien
     recipe = recipe or r.make_recipe()
     client = client or docker_client()
     target = recipe.base_tag if base_only else recipe.node_tag
-    if image_exists(client, target):  # the cached path: one API call, no lock
-        return BuildResult(target, recipe.base_tag, True, client.images.get(target).id)
+    found = image_id(client, target)
+    if found:  # the cached path: no lock, no network, no build
+        return BuildResult(target, recipe.base_tag, True, found)
     timings: dict[str, float] = {}
     with _build_lock():
-        if image_exists(client, target):  # another process built it while we waited
-            return BuildResult(target, recipe.base_tag, True, client.images.get(target).id)
+        found = image_id(client, target)
+        if found:  # another process built it while we waited
+            return BuildResult(target, recipe.base_tag, True, found)
         scratch = scratch_dir(workdir)
         try:
-            if not image_exists(client, recipe.base_tag):
+            if not image_id(client, recipe.base_tag):
                 build_base(client, recipe, find_mirror(recipe.release, mirror), scratch, timings=timings)
             if not base_only:
                 from harness.image.node import build_node
@@ -79,7 +81,7 @@ def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, clien
                 build_node(client, recipe, scratch, timings=timings)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-    return BuildResult(target, recipe.base_tag, False, client.images.get(target).id, timings)
+    return BuildResult(target, recipe.base_tag, False, image_id(client, target), timings)
 
 
 @contextlib.contextmanager
