@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import lru_cache
 from datetime import datetime, timezone
 from email.utils import formatdate
 
@@ -17,7 +18,9 @@ def request_id() -> str:
 def with_reason(response: Response) -> Response:
     """`404 Not Found` as the real services say it (werkzeug would send `404 NOT FOUND`)."""
     code = response.status_code
-    response.status = f"{code} {HTTP_STATUS_CODES.get(code, 'Unknown')}"
+    reason = HTTP_STATUS_CODES.get(code, "Unknown")
+    if not response.status.endswith(reason):
+        response.status = f"{code} {reason}"
     return response
 
 
@@ -27,6 +30,7 @@ def json_response(body, status: int = 200, headers: dict | None = None) -> Respo
     return response
 
 
+@lru_cache(maxsize=4096)
 def http_date(epoch: float) -> str:
     """RFC 1123 in GMT, e.g. `Sun, 06 Nov 1994 08:49:37 GMT` (what os-collect-config parses)."""
     return formatdate(epoch, usegmt=True)
