@@ -167,24 +167,28 @@ def real_cli(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def completed_stack(cloud):
-    """rg-heat: a ResourceGroup of 2 deployed servers, both deployments signalled."""
+    """rg-heat: a ResourceGroup of 2 deployed servers, both deployments signalled with the CLI.
+    Waiting polls through openstacksdk's session (one login; the CLI takes seconds a call)."""
     assert openstack(cloud, "stack", "list").stdout.strip() == ""
     openstack(cloud, "stack", "create", "-t", "group.yaml", "-e", "env.yaml", "rg-heat")
+    orchestration = cloud.sdk_connection().orchestration
 
     def waiting_deployments():
-        rows = [r for r in nested_rows(cloud) if r["resource_name"] == "deployment"]
+        rows = orchestration.get("/stacks/rg-heat/resources?nested_depth=5").json()["resources"]
+        rows = [r for r in rows if r["resource_name"] == "deployment"]
         ready = len(rows) == 2 and all(r["resource_status"] == "CREATE_IN_PROGRESS"
                                        for r in rows)
         return (rows if ready else None, rows)
 
     for row in wait_for("both deployments to wait for their signal", waiting_deployments):
-        openstack(cloud, "stack", "resource", "signal", row["stack_name"], "deployment",
-                  "--data", json.dumps({"deploy_stdout": "x", "deploy_stderr": "",
-                                        "deploy_status_code": 0}))
+        member_stack = next(link["href"] for link in row["links"] if link["rel"] == "stack")
+        openstack(cloud, "stack", "resource", "signal", member_stack.split("/")[-2],
+                  "deployment", "--data", json.dumps({"deploy_stdout": "x",
+                                                      "deploy_stderr": "",
+                                                      "deploy_status_code": 0}))
 
     def complete():
-        status = openstack(cloud, "stack", "show", "rg-heat", "-c", "stack_status",
-                           "-f", "value").stdout.strip()
+        status = orchestration.get("/stacks/rg-heat").json()["stack"]["stack_status"]
         return (status == "CREATE_COMPLETE", status)
 
     wait_for("rg-heat to reach CREATE_COMPLETE", complete)
@@ -274,6 +278,37 @@ def test_openstacksdk_finds_the_stack_and_its_resources(completed_stack):
     resources = list(conn.orchestration.resources(stack))
     assert [r.name for r in resources] == ["Compute"]
     assert [s.name for s in conn.orchestration.stacks()] == ["rg-heat"]
+
+
+def table_header(out: str) -> list[str]:
+    return [c.strip() for c in out.splitlines()[1].strip("|").split("|")]
+
+
+def test_software_deployment_and_config_commands_match_real_heat(completed_stack):
+    listed = openstack(completed_stack, "software", "deployment", "list").stdout
+    assert table_header(listed) == table_header(real_cli("16-sd-list").split("\n", 1)[1])
+    deployments = json.loads(openstack(completed_stack, "software", "deployment", "list",
+                                       "-f", "json").stdout)
+    assert {d["status"] for d in deployments} == {"COMPLETE"}
+    shown = json.loads(openstack(completed_stack, "software", "deployment", "show",
+                                 deployments[0]["id"], "-f", "json").stdout)
+    real_fields = re.findall(r"^\| (\w+)\s+\|", real_cli("17-sd-show"), re.M)
+    assert set(shown) == set(real_fields) - {"Field"}
+    assert shown["status_reason"] == "Outputs received"
+    outputs = openstack(completed_stack, "software", "deployment", "output", "show",
+                        deployments[0]["id"], "--all").stdout
+    assert "deploy_status_code: 0" in outputs
+    metadata = json.loads(openstack(completed_stack, "software", "deployment", "metadata",
+                                    "show", deployments[0]["server_id"]).stdout)
+    assert [c["name"] for c in metadata] == ["deploy-hello"]
+    configs = openstack(completed_stack, "software", "config", "list").stdout
+    assert table_header(configs) == table_header(real_cli("22-sc-list").split("\n", 1)[1])
+    config = openstack(completed_stack, "software", "config", "show",
+                       deployments[0]["config_id"]).stdout
+    assert config.startswith(f"id: {deployments[0]['config_id']}\nname: deploy-hello\n")
+    all_outputs = openstack(completed_stack, "stack", "output", "show", "rg-heat",
+                            "--all", "-f", "json").stdout
+    assert set(json.loads(all_outputs)) == {"refs_map", "server_ids", "server_names"}
 
 
 def test_stack_delete_and_gone(completed_stack):
