@@ -1,9 +1,10 @@
 """Running the conformance suite from Python (scenarios, the CLI, benchmarks).
 
 `run_checks(stage, urls, undercloud_ip, ...)` runs `pytest -p harness.conformance.plugin --pyargs
-harness.conformance` in a subprocess (a fresh interpreter each run: testinfra caches hosts and
+harness.conformance` in subprocesses (a fresh interpreter each run: testinfra caches hosts and
 pytest caches test modules per process) and returns one `CheckResult` per (host, check), read
-from the suite's JSON report.
+from the suite's JSON report. With parallel=N, hosts are checked N at a time, one pytest process
+per host (a host's checks must stay in one process, in order, to see their prerequisites).
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from xml.etree import ElementTree
 
 from harness.conformance import checks
 from harness.conformance.results import CheckResult
@@ -44,7 +47,7 @@ def pytest_args(stage: str, urls: Sequence[str], undercloud_ip: str | None, *, j
                 undercloud_scheme: str = "http", undercloud_ports: Mapping[str, int] | None = None,
                 ca_file: str | None = None, stack: str = "overcloud", ssh_config: str | None = None,
                 ssh_identity_file: str | None = None, ansible_inventory: str | None = None,
-                connection: str | None = None, parallel: int = 1, junit_xml: str | None = None,
+                connection: str | None = None, junit_xml: str | None = None,
                 extra: Sequence[str] = ()) -> list[str]:
     """The pytest command line (after `python -m pytest`) for one run."""
     if stage not in checks.STAGES:
@@ -67,8 +70,8 @@ def pytest_args(stage: str, urls: Sequence[str], undercloud_ip: str | None, *, j
         if value:
             args += [flag, value]
     args += ["--stack", stack]
-    if parallel > 1 and len(urls) > 1:
-        args += ["-n", str(min(parallel, len(urls))), "--dist", "loadgroup"]
+    if junit_xml:  # xunit1 keeps each check's id, host, outcome and message as <properties>
+        args += ["-o", "junit_family=xunit1"]
     return args + list(extra)
 
 
@@ -80,31 +83,59 @@ def read_results(json_path: str) -> list[CheckResult]:
         return []
 
 
-def run_suite(stage: str, urls: Sequence[str], undercloud_ip: str | None = None, *,
+def run_suite(stage: str, urls: Sequence[str], undercloud_ip: str | None = None, *, parallel: int = 1,
               ssh_insecure: bool = False, known_hosts: str | None = None, timeout: float = 900,
               credentials: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None,
-              **options) -> SuiteRun:
-    """Run the suite once; `options` are `pytest_args` keywords. `credentials` (auth_url, username,
+              junit_xml: str | None = None, **options) -> SuiteRun:
+    """Run the suite; `options` are `pytest_args` keywords. `credentials` (auth_url, username,
     password, project_name, ...) reach the suite as OS_* variables, never on a command line.
     SSH connections are shared (one ControlMaster per host) and closed at the end."""
     child_env = dict(os.environ if env is None else env)
     for name, value in (credentials or {}).items():
         if value:
             child_env[f"OS_{name.upper()}"] = value
+    urls = list(urls)
+    batches = [[url] for url in urls] if parallel > 1 and len(urls) > 1 else [urls]
     with tempfile.TemporaryDirectory(prefix="conformance-") as workdir, \
             RunSshConfig(options.pop("ssh_config", None), known_hosts, ssh_insecure) as ssh:
-        json_path = os.path.join(workdir, "results.json")
-        args = pytest_args(stage, list(urls), undercloud_ip, json_path=json_path, ssh_config=ssh.path, **options)
+        def run_batch(index_and_batch):
+            index, batch = index_and_batch
+            paths = {"json_path": os.path.join(workdir, f"results-{index}.json"),
+                     "junit_xml": os.path.join(workdir, f"junit-{index}.xml") if junit_xml else None}
+            args = pytest_args(stage, batch, undercloud_ip, ssh_config=ssh.path, **paths, **options)
+            completed = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=workdir, capture_output=True,
+                                       text=True, timeout=timeout, env=child_env, check=False)
+            return completed, paths
         try:
-            completed = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=workdir,
-                                       capture_output=True, text=True, timeout=timeout,
-                                       env=child_env, check=False)
+            with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(batches)))) as pool:
+                finished = list(pool.map(run_batch, enumerate(batches)))
         finally:
-            ssh.close_connections(list(urls))
+            ssh.close_connections(urls)
+        return _combine(finished, junit_xml)
+
+
+def _combine(finished, junit_xml: str | None) -> SuiteRun:
+    results, outputs, exit_code = [], [], 0
+    for completed, paths in finished:
         output = completed.stdout + completed.stderr
         if completed.returncode not in RAN:
             raise ConformanceRunError(f"pytest exited {completed.returncode}: {output.strip()[-2000:]}")
-        return SuiteRun(read_results(json_path), completed.returncode, output)
+        results += read_results(paths["json_path"])
+        outputs.append(output)
+        exit_code = max(exit_code, completed.returncode)
+    if junit_xml:
+        merge_junit([paths["junit_xml"] for _, paths in finished], junit_xml)
+    return SuiteRun(results, exit_code, "\n".join(outputs))
+
+
+def merge_junit(parts: Sequence[str], destination: str) -> None:
+    """One JUnit document holding every process's <testsuite>."""
+    merged = ElementTree.Element("testsuites", name="conformance")
+    for part in parts:
+        if os.path.exists(part):
+            root = ElementTree.parse(part).getroot()
+            merged.extend(root.iter("testsuite") if root.tag == "testsuites" else [root])
+    ElementTree.ElementTree(merged).write(destination, encoding="utf-8", xml_declaration=True)
 
 
 def run_checks(stage: str, urls: Sequence[str], undercloud_ip: str | None = None, **options) -> list[CheckResult]:

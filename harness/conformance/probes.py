@@ -15,10 +15,10 @@ def _transport_problem(answer: HttpAnswer, service: str) -> str | None:
     if not answer.error:
         return None
     hint = ""
-    if "SSL" in answer.error or "certificate" in answer.error:
-        hint = " (TLS: give the undercloud's CA as it is installed on the host with --ca-file)"
-    elif answer.url.startswith("https") and "wrong version number" in answer.error:
+    if answer.url.startswith("https") and "wrong version number" in answer.error:
         hint = " (the service speaks plain http: use --undercloud-scheme http)"
+    elif "SSL" in answer.error or "certificate" in answer.error:
+        hint = " (TLS: give the undercloud's CA as it is installed on the host with --ca-file)"
     return f"{service} did not answer: {answer.describe()}{hint}"
 
 

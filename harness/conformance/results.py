@@ -110,8 +110,9 @@ class ResultRecorder:
         else:
             message = str(exception or "")
         self.outcomes_for(host_id)[check_id] = result
-        report.user_properties += [("check_id", check_id), ("host", host_id),
-                                   ("outcome", result), ("message", message)]
+        properties = [("check_id", check_id), ("host", host_id), ("outcome", result), ("message", message)]
+        report.user_properties += properties
+        item.user_properties += properties  # junitxml writes the teardown report's properties
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         properties = dict(report.user_properties)
