@@ -1,7 +1,7 @@
 """Redaction: no token, password, temp URL key or signature survives in what is recorded."""
 import json
 
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from fakes.redact import REDACTED, redact_body, redact_headers, redact_query, redact_text
 
@@ -75,9 +75,10 @@ SECRETS = st.text(alphabet=st.characters(min_codepoint=48, max_codepoint=122,
 
 @given(secret=SECRETS, prefix=st.text(max_size=30), suffix=st.text(max_size=30))
 def test_signatures_and_passwords_never_survive(secret, prefix, suffix):
+    secret = "Q9" + secret  # a value that cannot be part of the surrounding text
+    assume(secret not in prefix + suffix)
     for template in ("http://h/v1/a/c/o?temp_url_sig={s}&temp_url_expires=1",
                      "/v1?Signature={s}", '{{"password": "{s}"}}', '{{"admin_password": "{s}"}}',
                      "temp_url_sig%3D{s}"):
-        text = prefix + template.format(s=secret) + " " + suffix
-        redacted = redact_text(text)
-        assert secret not in redacted.replace(prefix, "", 1) or secret in prefix + suffix
+        redacted = redact_text(prefix + " " + template.format(s=secret) + " " + suffix)
+        assert secret not in redacted, template
