@@ -86,7 +86,8 @@ class HeatApp:
         self.engine = engine
         self.keystone = keystone
         rules = [rule.empty() for table in rule_tables for rule in table]
-        self.url_map = Map(rules, strict_slashes=False, merge_slashes=False)
+        self.url_map = Map(rules, strict_slashes=False, merge_slashes=False,
+                           converters=api_stacks.CONVERTERS)
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         request = Request(environ)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
@@ -191,6 +191,22 @@ def identity_path(identity: dict) -> str:
     if sub_path:
         parts.extend(sub_path.split("/"))
     return "/".join(quote(str(part), safe="") for part in parts)
+
+
+ARN_PREFIX = "arn:openstack:heat::"
+
+
+def identity_from_arn(arn: str) -> dict:
+    """`arn:openstack:heat::<tenant>:stacks/<name>/<id>[/<path>]` -> identity dict
+    (heat/common/identifier.py HeatIdentifier.from_arn), components url-unquoted."""
+    tenant, _, rest = arn[len(ARN_PREFIX):].partition(":") if arn.startswith(
+        ARN_PREFIX) else ("", "", "")
+    parts = rest.split("/")
+    if not tenant or len(parts) < 3 or parts[0] != "stacks" or not parts[1] or not parts[2]:
+        raise bad_request(f"Invalid ARN '{arn}': expected "
+                          "arn:openstack:heat::<tenant>:stacks/<name>/<id>[/<path>]")
+    return {"tenant": unquote(tenant), "stack_name": unquote(parts[1]),
+            "stack_id": unquote(parts[2]), "path": "/".join(unquote(p) for p in parts[3:])}
 
 
 @dataclass

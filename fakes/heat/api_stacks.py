@@ -2,13 +2,13 @@
 the 302 lookup, show, update (PUT/PATCH), delete, template/environment/files and outputs."""
 from __future__ import annotations
 
-from werkzeug.routing import Rule
+from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Response
 
 from fakes.heat import views
 from fakes.heat.api_common import (ApiError, Ctx, accepted, bad_request, extract_bool,
-                                   extract_int, filters_from, json_object_body, json_response,
-                                   no_content, redirect_found)
+                                   extract_int, filters_from, identity_from_arn, json_object_body,
+                                   json_response, no_content, redirect_found)
 
 STACK = "/<tenant_id>/stacks/<stack_name>/<stack_id>"
 # Sub-paths a name-only URL redirects for (stacks.py routes `stack_lookup_subpath`).
@@ -94,6 +94,14 @@ def lookup(ctx: Ctx, tenant_id: str, stack_name: str, path: str | None = None) -
     return redirect_found(ctx.request, location)
 
 
+def arn_lookup(ctx: Ctx, tenant_id: str, stack_arn: str) -> Response:
+    """`/stacks/arn:openstack:heat::<t>:stacks/<name>/<id>[/<path>]` -> 302, unchecked by the
+    engine (Heat parses the ARN and redirects without looking the stack up)."""
+    location = ctx.links.url(identity_from_arn(stack_arn))
+    query = ctx.request.query_string.decode("latin-1")
+    return redirect_found(ctx.request, location + ("?" + query if query else ""))
+
+
 def show_stack(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Response:
     resolve = extract_bool("resolve_outputs", ctx.request.args.get("resolve_outputs"), True)
     identity = ctx.stack_identity(tenant_id, stack_name, stack_id)
@@ -151,8 +159,18 @@ def show_output(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str,
     return json_response({"output": views.output_show(output)})
 
 
+class ArnConverter(BaseConverter):
+    """A stack ARN in the path: `arn:` and everything after it, slashes included."""
+    regex = r"arn:.*"
+    part_isolating = False
+    weight = 50
+
+
+CONVERTERS = {"arn": ArnConverter}
+
+
 def _lookup_rules() -> list[Rule]:
-    rules = [Rule("/<tenant_id>/stacks/<stack_name>", endpoint=lookup,
+    rules = [Rule("/<tenant_id>/stacks/<arn:stack_arn>", endpoint=arn_lookup),Rule("/<tenant_id>/stacks/<stack_name>", endpoint=lookup,
                   methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
     for sub in LOOKUP_GET_SUBPATHS:
         methods = ["GET", "POST"] if sub in LOOKUP_POST_SUBPATHS else ["GET"]

@@ -7,29 +7,26 @@ request that carries a signature (or a valid X-Auth-Token) and leaves the HMAC u
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
 from fakes.heat.api import error_response, versions_document
-from fakes.heat.api_common import ApiError, json_body, json_response, not_found_route
+from fakes.heat.api_common import (ApiError, identity_from_arn, json_body, json_response,
+                                   not_found_route)
 
-ARN = re.compile(r"^arn:openstack:heat::(?P<tenant>[^:]*):stacks/(?P<stack_name>[^/]+)/"
-                 r"(?P<stack_id>[^/]+)/resources/(?P<resource_name>.+)$")
 SIGNAL_PREFIX = "/v1/signal/"
 
 
 def parse_resource_arn(arn: str) -> tuple[dict, str]:
     """`arn:openstack:heat::<tenant>:stacks/<name>/<id>/resources/<res>` -> (identity, res)."""
-    match = ARN.match(unquote(arn))
-    if not match:
+    identity = identity_from_arn(unquote(arn))
+    kind, _, resource_name = identity["path"].partition("/")
+    if kind != "resources" or not resource_name or "/" in resource_name:
         raise ApiError(400, "HTTPBadRequest", f"Invalid resource ARN '{arn}': expected "
                        "arn:openstack:heat::<tenant>:stacks/<name>/<id>/resources/<resource>")
-    identity = {"tenant": match["tenant"], "stack_name": unquote(match["stack_name"]),
-                "stack_id": match["stack_id"], "path": ""}
-    return identity, unquote(match["resource_name"])
+    return {**identity, "path": ""}, resource_name
 
 
 class CfnApp:

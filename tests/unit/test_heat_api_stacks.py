@@ -236,3 +236,16 @@ def test_template_environment_and_files_are_raw_json(heat):
     environment = heat.call("GET", f"/stacks/rg/{stack_id}/environment").json
     assert environment["resource_registry"]["OS::Test::Server"] == "server.yaml"
     assert "server.yaml" in heat.call("GET", f"/stacks/rg/{stack_id}/files").json
+
+
+def test_arn_lookup_redirects_without_asking_the_engine(heat):
+    stack_id = heat.create_group().json["stack"]["id"]
+    canonical = f"{ORIGIN}{heat.base}/stacks/rg/{stack_id}"
+    arn = f"arn:openstack:heat::{heat.tenant}:stacks/rg/{stack_id}"
+    response = heat.call("GET", f"/stacks/{arn}?resolve_outputs=false")
+    assert (response.status_code, response.headers["Location"]) == (
+        302, canonical + "?resolve_outputs=false")
+    deep = heat.call("GET", f"/stacks/{arn}/resources/Compute")
+    assert deep.headers["Location"] == canonical + "/resources/Compute"
+    bad = heat.call("GET", "/stacks/arn:openstack:heat::x:nothing")
+    assert bad.status_code == 400 and "Invalid ARN" in bad.json["error"]["message"]
