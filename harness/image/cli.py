@@ -6,7 +6,6 @@ import time
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from harness.image import recipe as r
 from harness.image.errors import ImageBuildError
@@ -68,13 +67,12 @@ def list_images() -> None:
     except ImageBuildError as error:
         _fail(error)
     current = current_hashes(r.make_recipe())
-    table = Table("image", "stage", "recipe", "created", "size MB", "current")
-    for column in table.columns:
-        column.overflow = "fold"
+    row = "{:<46} {:<12} {:<17} {:<20} {:>8} {}"
+    click.echo(row.format("IMAGE", "STAGE", "RECIPE", "CREATED", "SIZE MB", "CURRENT"))
     for stored in harness_images(client):
-        table.add_row(stored.name, stored.stage, stored.recipe, stored.created,
-                      f"{stored.size / 1e6:.0f}", "yes" if current.get(stored.stage) == stored.recipe else "")
-    Console().print(table)
+        is_current = "yes" if current.get(stored.stage) == stored.recipe else ""
+        click.echo(row.format(stored.name, stored.stage, stored.recipe, stored.created,
+                              f"{stored.size / 1e6:.0f}", is_current).rstrip())
 
 
 @image.command()
