@@ -47,10 +47,11 @@ def metadata_document(swift_root: str, account: str, deployments: int = 12) -> b
                        "deployments": entries}).encode()
 
 
-def serve(threads: int) -> None:
+def serve(threads: int, journal: bool) -> None:
     """Child process: run the Undercloud, print the temp URL, serve until stdin closes."""
     from fakes.undercloud import Undercloud
-    cloud = Undercloud(ports={"keystone": 0, "heat": 0, "cfn": 0, "swift": 0}, threads=threads)
+    cloud = Undercloud(ports={"keystone": 0, "heat": 0, "cfn": 0, "swift": 0}, threads=threads,
+                       journal_capacity=10000 if journal else 0)
     cloud.start()
     account = f"AUTH_{cloud.keystone.admin_project_id}"
     cloud.swift.put_container(account, "ov-deployed-server")
@@ -173,7 +174,7 @@ def report(results, info, args, load_after) -> str:
              f"Python {info['python']}; load average before/after: "
              f"{info['load'][0]:.1f} / {load_after:.1f} (other jobs shared the machine).",
              f"Server pinned to CPU {args.server_cpu} (waitress, {args.threads} threads per "
-             f"listener, journal on), load generator on CPU {args.client_cpu}, "
+             f"listener, journal {'off' if args.no_journal else 'on'}), load generator on CPU {args.client_cpu}, "
              f"{args.connections} keep-alive connections, {args.duration} s per method, "
              f"temp URL object of {info['bytes']} bytes.", "",
              "| method | tool | req/s | p99 ms | errors | server CPU per request | "
@@ -204,14 +205,17 @@ def main() -> None:
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--tool", choices=["auto", "wrk", "ab", "python"], default="auto")
+    parser.add_argument("--no-journal", action="store_true",
+                        help="turn the request journal off (to measure what it costs)")
     parser.add_argument("--write", type=Path, help="update this RESULTS.md section")
     parser.add_argument("--notes", type=Path, help="markdown appended to the section")
     args = parser.parse_args()
     if args.serve:
-        return serve(args.threads)
+        return serve(args.threads, not args.no_journal)
     info = machine()
     server = subprocess.Popen(pinned(args.server_cpu, [sys.executable, __file__, "--serve",
-                                                       "--threads", str(args.threads)]),
+                                                       "--threads", str(args.threads)]
+                                      + (["--no-journal"] if args.no_journal else [])),
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         started = json.loads(server.stdout.readline())

@@ -54,6 +54,7 @@ class Undercloud:
         self.password = password or secrets.token_urlsafe(18)
         self.last_modified = last_modified
         self.threads = threads
+        self.journal_capacity = journal_capacity
         self.journal = Journal(journal_capacity)
         self.faults = FaultRegistry()
         self.listeners: list[Listener] = []
@@ -120,7 +121,8 @@ class Undercloud:
             return self._apps[service](environ, start_response)
 
         app = FaultMiddleware(current_app, self.faults, service)
-        app = JournalMiddleware(app, self.journal, service, self.clock)
+        if self.journal_capacity:  # 0 turns the journal off (bench/poll_throughput.py measures it)
+            app = JournalMiddleware(app, self.journal, service, self.clock)
         return ControlMiddleware(app, self._control_app) if control else app
 
     # -- sockets --------------------------------------------------------------------------
