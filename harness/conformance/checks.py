@@ -108,10 +108,15 @@ CHECKS: dict[str, Check] = _registry(
           "deployment", DECOMMISSIONED,
           "the host must be powered off and reprovisioned before reuse (at least `sudo systemctl disable "
           "--now os-collect-config`)", ("HOST-001",)),
+    # A running agent is the first thing to fix (powering off and reprovisioning also clears the
+    # state), so leftover state is only reported once the agent is stopped.
     Check("DECOM-002", "A decommissioned host holds no deployed state: it must be reprovisioned before reuse",
           DECOMMISSIONED, "the host must be powered off and reprovisioned before reuse, as the guide says "
           "(its /var/lib/heat-config and /var/lib/os-collect-config still hold the old deployment)",
-          ("HOST-001",)),
+          ("DECOM-001",)),
+    Check("DECOM-003", "A decommissioned host is no longer in the stack: a host Heat still holds is not "
+          "decommissioned", DECOMMISSIONED,
+          "scale the role down first (Deleting Overcloud Nodes), then power the host off", ("HOST-001",)),
 )
 
 

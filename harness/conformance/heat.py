@@ -3,7 +3,7 @@
 The lookup follows the guide's manual path with openstacksdk: list the stack's resources
 with nested_depth=5, keep the `OS::Heat::DeployedServer` ones, read each one's metadata
 (`os-collect-config.request.metadata_url`). A host is matched to its server by host name
-(the server template's `name` parameter), by address (the stack's DeployedServerPortMap
+(the resource's `name` attribute: its name property, the host name in TripleO), by address (the stack's DeployedServerPortMap
 parameter: `<hostname>-ctlplane` -> fixed_ips) and, failing those, by the metadata URL it has set.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ class DeployedServer:
     stack_id: str
     resource_name: str
     metadata_url: str | None
-    hostname: str | None  # the server template's `name` parameter, when it has one
+    hostname: str | None  # the resource's `name` attribute (the server's name property)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,12 +81,12 @@ def load(connection, stack: str) -> HeatView:
         base = f"/stacks/{stack_name}/{stack_id}"
         metadata = api.get(f"{base}/resources/{resource['resource_name']}/metadata")
         metadata.raise_for_status()
-        nested = api.get(base)
-        nested.raise_for_status()
-        parameters = nested.json()["stack"].get("parameters") or {}
+        shown = api.get(f"{base}/resources/{resource['resource_name']}")  # attributes.name: the server name
+        shown.raise_for_status()
+        attributes = shown.json()["resource"].get("attributes") or {}
         servers.append(DeployedServer(stack_name, stack_id, resource["resource_name"],
                                       metadata_url_of(metadata.json().get("metadata") or {}),
-                                      parameters.get("name")))
+                                      attributes.get("name")))
     port_map = _json_parameter((top.parameters or {}).get("DeployedServerPortMap"))
     return HeatView(stack, tuple(servers), port_map)
 

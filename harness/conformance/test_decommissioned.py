@@ -3,6 +3,7 @@ and reprovisioned before reuse; if it still runs its agent or holds its deployed
 rejoin the deployment."""
 from __future__ import annotations
 
+from harness.conformance import heat
 from harness.conformance.checks import check, fail
 from harness.conformance.facts import AGENT_CACHE_DIR, DEPLOYED_DIR
 
@@ -29,3 +30,10 @@ def test_no_deployed_state(facts):
         leftovers.append(f"a metadata_url is still configured ({facts.agent_config.url_source})")
     if leftovers:
         fail("deployed state remains: " + "; ".join(leftovers))
+
+
+@check("DECOM-003")
+def test_not_in_the_stack(facts, heat_view):
+    held = heat.holds_host(heat_view, facts.hostnames, facts.addresses, facts.agent_config.metadata_url)
+    if held:
+        fail(f"stack {heat_view.stack} still holds this host: {held}")

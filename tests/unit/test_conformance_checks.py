@@ -41,7 +41,7 @@ def test_stages_select_the_guide_sections():
     gone = {entry.id for entry in checks.checks_for_stage("decommissioned")}
     assert {"CONN-001", "PKG-002"} <= pre and not any(i.startswith(("AGENT", "DEPL", "DECOM")) for i in pre)
     assert {"CONN-001", "AGENT-005", "DEPL-002"} <= post and not any(i.startswith("DECOM") for i in post)
-    assert gone == {"HOST-001", "DECOM-001", "DECOM-002"}
+    assert gone == {"HOST-001", "DECOM-001", "DECOM-002", "DECOM-003"}
 
 
 def test_unknown_stage_is_named():
