@@ -22,11 +22,10 @@ def _counts(items: tuple[str, ...]) -> dict[str, int]:
     return counts
 
 
-def _finish(watcher: StackWatcher, action: str, nodes: int, no_wait: bool,
-            previous_updated: str | None = None) -> None:
+def _finish(watcher: StackWatcher, action: str, nodes: int, no_wait: bool) -> None:
     name = watcher.stack["stack_name"]
     if no_wait:
-        snap = watcher.until(waiting_for_signals(nodes, action, previous_updated),
+        snap = watcher.until(waiting_for_signals(nodes, action),
                              f"{name} to wait for the agents of {nodes} nodes")
         if not snap.status.endswith("_FAILED"):
             if snap.status.endswith("_IN_PROGRESS"):
@@ -37,7 +36,7 @@ def _finish(watcher: StackWatcher, action: str, nodes: int, no_wait: bool,
                 click.echo(f"{name}: {snap.status}")
             return
     else:
-        snap = watcher.until(finished(action, previous_updated), f"{name} to finish {action}")
+        snap = watcher.until(finished(action), f"{name} to finish {action}")
     if snap.status.endswith("_FAILED"):
         raise OvercloudError(f"{name} {snap.status}:\n  " + "\n  ".join(snap.failures()))
     click.echo(f"{name}: {snap.status}")
@@ -117,5 +116,5 @@ def scale(stack_name, count_items, address_items, no_wait, timeout_min):
         click.echo(f"Updating stack {stack_name}: " + ", ".join(
             f"{role} -> {n}" for role, n in counts.items()))
         client.patch(stack, {"parameters": patch, "timeout_mins": timeout_min})
-        _finish(watcher, "UPDATE", total, no_wait, stack.get("updated_time"))
+        _finish(watcher, "UPDATE", total, no_wait)
     _run(body)

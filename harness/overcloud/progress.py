@@ -101,30 +101,28 @@ class StackWatcher:
             self.echo(summary)
 
 
-def finished(action: str, previous_updated: str | None = None) -> Callable[[Snapshot], bool]:
-    """The stack's `action` is over. For an update, the stack's status may still be the previous
-    run's result for a moment, so it counts only once the top stack's own event says so (or
-    `updated_time` moved)."""
+def finished(action: str) -> Callable[[Snapshot], bool]:
+    """The stack's `action` is over. For an update the stack may still show the previous run's
+    result for a moment (and `updated_time` may move before the status does), so it counts
+    only once the top stack's own event of this run says so."""
     ends = (f"{action}_COMPLETE", f"{action}_FAILED")
 
     def check(snap: Snapshot) -> bool:
-        status = snap.status
-        if status not in ends:
+        if snap.status not in ends:
             return False
-        return (action != "UPDATE" or any(s in ends for s in snap.top_statuses)
-                or snap.stack.get("updated_time") != previous_updated)
+        return action != "UPDATE" or any(s in ends for s in snap.top_statuses)
     return check
 
 
-def waiting_for_signals(nodes: int, action: str,
-                        previous_updated: str | None = None) -> Callable[[Snapshot], bool]:
+def waiting_for_signals(nodes: int, action: str) -> Callable[[Snapshot], bool]:
     """Every node's DeployedServer is COMPLETE and a deployment waits for its signal, or the
-    operation already ended (a scale-down has nothing to wait for)."""
-    done = finished(action, previous_updated)
+    operation already ended (a scale-down may have nothing to wait for)."""
+    done = finished(action)
 
     def check(snap: Snapshot) -> bool:
         if done(snap):
             return True
-        return (snap.status.startswith(action) and snap.servers_ready() >= nodes
-                and snap.deployments_waiting() > 0)
+        started = action != "UPDATE" or f"{action}_IN_PROGRESS" in snap.top_statuses
+        return (started and snap.status == f"{action}_IN_PROGRESS"
+                and snap.servers_ready() >= nodes and snap.deployments_waiting() > 0)
     return check

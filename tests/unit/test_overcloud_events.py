@@ -85,12 +85,21 @@ def test_waiting_for_signals_needs_every_server_and_a_waiting_deployment():
 
 
 def test_an_update_is_finished_only_once_the_new_run_says_so():
-    check = finished("UPDATE", previous_updated="2017-01-14T13:00:00Z")
-    stale = _snap("UPDATE_COMPLETE", updated="2017-01-14T13:00:00Z")
-    assert not check(stale)
-    assert check(_snap("UPDATE_COMPLETE", top=["UPDATE_IN_PROGRESS", "UPDATE_COMPLETE"],
-                       updated="2017-01-14T13:00:00Z"))
-    assert check(_snap("UPDATE_FAILED", updated="2017-01-14T13:05:00Z"))
+    check = finished("UPDATE")
+    assert not check(_snap("UPDATE_COMPLETE", updated="2017-01-14T13:00:00Z"))
+    # updated_time may move before the status does: still the previous run's result
+    assert not check(_snap("UPDATE_COMPLETE", top=["UPDATE_IN_PROGRESS"],
+                           updated="2017-01-14T13:05:00Z"))
+    assert check(_snap("UPDATE_COMPLETE", top=["UPDATE_IN_PROGRESS", "UPDATE_COMPLETE"]))
+    assert check(_snap("UPDATE_FAILED", top=["UPDATE_IN_PROGRESS", "UPDATE_FAILED"]))
+
+
+def test_an_update_waits_for_signals_only_once_it_started():
+    check = waiting_for_signals(2, "UPDATE")
+    servers = [_res("OS::Heat::DeployedServer", "CREATE_COMPLETE")] * 2
+    waiting = _res("OS::Heat::SoftwareDeployment", "UPDATE_IN_PROGRESS")
+    assert not check(_snap("UPDATE_IN_PROGRESS", servers + [waiting]))
+    assert check(_snap("UPDATE_IN_PROGRESS", servers + [waiting], top=["UPDATE_IN_PROGRESS"]))
 
 
 def test_failures_list_every_failed_resource_with_its_reason():
