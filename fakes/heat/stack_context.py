@@ -28,7 +28,8 @@ class StackContext:
 
     def _resource(self, name: str):
         res = self.stack.resources.get(name)
-        if res is None or res.plugin is None:
+        # While a stack is being deleted Heat resolves no reference (rg-41 in the traces).
+        if res is None or res.plugin is None or self.stack.action == "DELETE":
             raise TemplateError(f'The specified reference "{name}" (in unknown) is '
                                 "incorrect.", [], "InvalidTemplateReference")
         return res
