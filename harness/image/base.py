@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from harness.image import recipe as r
 from harness.image.errors import BuildStepFailed, DebootstrapUnavailable
 from harness.image.mirror import Mirror
+from harness.image.scratch import remove_scratch
 from harness.image.timing import timed
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def build_base(client, recipe: r.Recipe, mirror: Mirror, workdir: Path,
         tidy_rootfs(rootfs)
         tarball = workdir / "rootfs.tar"
         _tar(rootfs, tarball, run)
-        shutil.rmtree(rootfs, ignore_errors=True)
+        remove_scratch(rootfs)
         import_rootfs(client, tarball, recipe)
         tarball.unlink(missing_ok=True)
     return recipe.base_tag
@@ -114,10 +114,6 @@ def _tar(rootfs: Path, tarball: Path, run: Runner) -> None:
                capture_output=True, text=True)
     if done.returncode != 0:
         raise BuildStepFailed(f"packing the root filesystem failed: {_tail(done.stderr)}")
-
-
-def scratch_dir(parent: Path | None = None) -> Path:
-    return Path(tempfile.mkdtemp(prefix="th-image-", dir=parent))
 
 
 def _tail(text: str, lines: int = 8) -> str:

@@ -8,15 +8,15 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.image import recipe as r
-from harness.image.base import build_base, scratch_dir
+from harness.image.base import build_base
 from harness.image.errors import DockerUnavailable
 from harness.image.mirror import find_mirror
+from harness.image.scratch import make_scratch, remove_scratch
 from harness.image.wheels import cache_root
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, clien
         found = image_id(client, target)
         if found:  # another process built it while we waited
             return BuildResult(target, recipe.base_tag, True, found)
-        scratch = scratch_dir(workdir)
+        scratch = make_scratch(workdir)
         try:
             if not image_id(client, recipe.base_tag):
                 build_base(client, recipe, find_mirror(recipe.release, mirror), scratch, timings=timings)
@@ -80,7 +80,7 @@ def build_image(recipe: r.Recipe | None = None, mirror: str | None = None, clien
 
                 build_node(client, recipe, scratch, timings=timings)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            remove_scratch(scratch)
     return BuildResult(target, recipe.base_tag, False, image_id(client, target), timings)
 
 

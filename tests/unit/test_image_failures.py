@@ -120,3 +120,32 @@ def test_mirror_missing_stops_before_any_debootstrap(monkeypatch, tmp_path):
     with pytest.raises(MirrorNotFound):
         build.build_image(client=Client(), workdir=tmp_path)
     assert list(tmp_path.iterdir()) == []  # the scratch directory is gone
+
+
+def test_scratch_mounts_left_by_an_interrupted_debootstrap_are_found_deepest_first(tmp_path):
+    from harness.image.scratch import mounts_under
+
+    root = tmp_path / "th-image-x"
+    mountinfo = "\n".join([
+        "22 1 0:21 / /proc rw - proc proc rw",
+        f"90 1 0:5 / {root}/rootfs/proc rw - proc proc rw",
+        f"91 90 0:6 / {root}/rootfs/proc/sys/fs/binfmt_misc rw - binfmt_misc x rw",
+        f"92 1 0:7 / {root}/rootfs/sys rw - sysfs sysfs rw",
+        f"93 1 0:8 / {root}-other/sys rw - sysfs sysfs rw",
+    ])
+    assert mounts_under(root, mountinfo) == [
+        f"{root}/rootfs/proc/sys/fs/binfmt_misc", f"{root}/rootfs/proc", f"{root}/rootfs/sys"]
+
+
+def test_scratch_with_a_mount_that_will_not_go_is_left_in_place(tmp_path, monkeypatch):
+    from harness.image import scratch
+
+    root = scratch.make_scratch(tmp_path)
+    (root / "rootfs").mkdir()
+    monkeypatch.setattr(scratch, "mounts_under", lambda path: [f"{path}/rootfs/proc"])
+    monkeypatch.setattr(scratch.subprocess, "run", lambda *a, **k: None)
+    scratch.remove_scratch(root)
+    assert (root / "rootfs").is_dir()
+    monkeypatch.setattr(scratch, "mounts_under", lambda path: [])
+    scratch.remove_scratch(root)
+    assert not root.exists()
