@@ -8,7 +8,7 @@ from werkzeug.test import Client
 from fakes.clock import ManualClock
 from fakes.endpoints import Endpoints
 from fakes.heat.api import make_cfn_app, make_heat_app
-from fakes.heat.api_common import ApiError, extract_bool, extract_int, json_body
+from fakes.heat.api_common import ApiError, extract_bool, extract_int
 from fakes.keystone.model import KeystoneModel
 
 UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized",
