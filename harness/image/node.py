@@ -1,9 +1,8 @@
-"""Stage 2: the agents and the node setup, installed by a container of the base image, committed.
+"""Stage 2: the agents and the node setup, installed by a container of the base image.
 
 The container has no network and the build context mounted read-only at /tmp/build; it runs
 files/install-node.sh. It carries the label `tripleo-harness.run=image-build-<pid>` and is removed
-in a `finally` (also on failure and Ctrl-C). The commit sets the image's configuration explicitly,
-The finished container's file system is then exported and imported as the image (one layer):
+in a `finally` (also on failure and Ctrl-C). The finished container's file system is then exported and imported as the image (one layer):
 a `docker commit` would copy the build container's run label into the image (the engine merges
 container labels into a commit), and an image must not carry a run label, since every container
 made from it would inherit it. `docker import` cannot set STOPSIGNAL, so SIGRTMIN+3 is a run option
@@ -67,7 +66,7 @@ def build_node(client, recipe: r.Recipe, scratch: Path, timings: dict | None = N
     try:
         with timed(timings, "agents-install"):
             container.start()
-            status = container.wait(timeout=INSTALL_TIMEOUT_S)
+            status = _wait(container)
         if status.get("StatusCode") != 0:
             output = container.logs().decode(errors="replace").strip().splitlines()[-15:]
             raise BuildStepFailed(
@@ -78,6 +77,17 @@ def build_node(client, recipe: r.Recipe, scratch: Path, timings: dict | None = N
     finally:
         container.remove(force=True)
     return recipe.node_tag
+
+
+def _wait(container) -> dict:
+    try:
+        return container.wait(timeout=INSTALL_TIMEOUT_S)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as error:  # requests' ReadTimeout, engine errors
+        raise BuildStepFailed(f"installing the agents did not finish within {INSTALL_TIMEOUT_S} s "
+                              f"({error.__class__.__name__}: {error}); the engine may be overloaded: "
+                              "re-run `harness image build -v` when it is quieter") from error
 
 
 def _export_import(client, container, repository: str, tag: str, changes: list[str]) -> None:
