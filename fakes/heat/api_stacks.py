@@ -138,6 +138,28 @@ def abandon_stack(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> R
     raise ApiError(400, "NotSupported", "Stack Abandon is not supported.")
 
 
+STACK_ACTIONS = ("suspend", "resume", "check", "cancel_update", "cancel_without_rollback")
+
+
+def stack_action(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Response:
+    """POST .../actions with exactly one of Heat's actions; the engine runs those it has
+    (`stack_<action>`), the others are refused by name."""
+    body = json_object_body(ctx.request)
+    if not body:
+        raise bad_request("No action specified")
+    if len(body) > 1:
+        raise bad_request("Multiple actions specified")
+    action = next(iter(body))
+    if action not in STACK_ACTIONS:
+        raise bad_request(f"Invalid action {action} specified")
+    run = getattr(ctx.engine, f"stack_{action}", None)
+    if run is None:
+        raise ApiError(400, "NotSupported", f"Stack action {action} is not supported by the "
+                       f"fake Heat; supported: stack create, update, PATCH and delete.")
+    run(ctx.tenant, ctx.stack_identity(tenant_id, stack_name, stack_id))
+    return json_response(None)
+
+
 def _stack_part(part: str):
     def handler(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Response:
         identity = ctx.stack_identity(tenant_id, stack_name, stack_id)
@@ -189,6 +211,7 @@ RULES = [
     Rule(STACK, endpoint=patch_stack, methods=["PATCH"]),
     Rule(STACK, endpoint=delete_stack, methods=["DELETE"]),
     Rule(STACK + "/abandon", endpoint=abandon_stack, methods=["DELETE"]),
+    Rule(STACK + "/actions", endpoint=stack_action, methods=["POST"]),
     Rule(STACK + "/template", endpoint=_stack_part("template"), methods=["GET"]),
     Rule(STACK + "/environment", endpoint=_stack_part("environment"), methods=["GET"]),
     Rule(STACK + "/files", endpoint=_stack_part("files"), methods=["GET"]),

@@ -249,3 +249,14 @@ def test_arn_lookup_redirects_without_asking_the_engine(heat):
     assert deep.headers["Location"] == canonical + "/resources/Compute"
     bad = heat.call("GET", "/stacks/arn:openstack:heat::x:nothing")
     assert bad.status_code == 400 and "Invalid ARN" in bad.json["error"]["message"]
+
+
+def test_stack_actions_are_checked_then_refused_by_name(heat):
+    stack_id = heat.create_group().json["stack"]["id"]
+    url = f"/stacks/rg/{stack_id}/actions"
+    assert heat.call("POST", url, json={}).json["error"]["message"] == "No action specified"
+    assert heat.call("POST", url, json={"dance": None}).json["error"]["message"] == \
+        "Invalid action dance specified"
+    refused = heat.call("POST", url, json={"check": None})
+    assert refused.status_code == 400 and refused.json["error"]["type"] == "NotSupported"
+    assert heat.call("POST", "/stacks/rg/actions", json={"check": None}).status_code == 302
