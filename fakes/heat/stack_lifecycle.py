@@ -44,6 +44,22 @@ def child_environment(env: Environment) -> Environment:
     return Environment(None, env.parameter_defaults, env.registry, env.per_resource, env.files)
 
 
+def storage_order(tmpl) -> list[str]:
+    """The order Heat writes a new stack's resources (and lists them): reversed dependency
+    order (heat/engine/dependencies.py), picking the first in template order that nothing left
+    requires — so `deployment, server, config` for the real-heat server.yaml."""
+    required_by = {name: set() for name in tmpl.resources}
+    for name in tmpl.resources:
+        for dep in tmpl.dependencies(name):
+            required_by.setdefault(dep, set()).add(name)
+    order, left = [], list(tmpl.resources)
+    while left:
+        name = next((n for n in left if not (required_by[n] & set(left))), left[0])
+        order.append(name)
+        left.remove(name)
+    return order
+
+
 class StackLifecycle:
     # -- create ---------------------------------------------------------------------------
     @locked
@@ -79,8 +95,8 @@ class StackLifecycle:
                       parent_id=parent.id if parent else None, owner_resource=owner)
         stack.username = getattr(parent, "username", "admin")
         # Heat stores every resource as INIT_COMPLETE before the first one starts.
-        for name, definition in tmpl.resources.items():
-            stack.resources[name] = self.new_resource(stack, name, definition)
+        for name in storage_order(tmpl):
+            stack.resources[name] = self.new_resource(stack, name, tmpl.resources[name])
         self.stacks[stack.id] = stack
         return stack
 

@@ -34,9 +34,10 @@ def test_nested_stacks_are_named_and_listed_like_heat(cloud):
         assert member["resource_type"] == "OS::Test::Server"
         child = member["nested_stack_identity"]["stack_name"]
         assert re.fullmatch(f"{group_stack}-{index}-{SHORT}", child)
-    # own rows first, then each member stack's rows, depth first
+    # own rows first, then each member stack's rows, depth first, each stack in Heat's
+    # storage order (reversed dependencies), as recorded in rg-06-resources-nested5
     assert [r["resource_name"] for r in rows] == [
-        "Compute", "0", "1", "server", "config", "deployment", "server", "config", "deployment"]
+        "Compute", "0", "1", "deployment", "server", "config", "deployment", "server", "config"]
     servers = cloud.named(identity, "server")
     assert all(joined(s) == "CREATE_COMPLETE" for s in servers)
     assert servers[0]["required_by"] == ["deployment"]
