@@ -18,6 +18,9 @@ JSON_INPUTS = ("nodes", "port_map", "services")
 def config_resource(wave: Wave, standard: list[str]) -> dict:
     """The SoftwareConfig/StructuredConfig of `wave`; `standard` lists the harness inputs it
     receives (the plan's own inputs are added)."""
+    # Every declared input gets a value: 55-heat-config reads `value` of each String input and
+    # would stop on one without. fail_on belongs to script waves only.
+    standard = [name for name in standard if name != "fail_on" or wave.group == "script"]
     names = list(standard) + [name for name in wave.inputs if name not in standard]
     inputs = [{"name": name, "type": _input_type(name, wave.inputs.get(name))} for name in names]
     if wave.group == "script":
@@ -54,10 +57,9 @@ def script_text(wave: Wave) -> str:
 
 
 def _input_type(name: str, value: Any) -> str:
+    """Json for structures, String for everything else: heat-config's script hook puts input
+    values straight into the environment, so a Number input's int would crash it; 55-heat-config
+    turns String-typed values into text first."""
     if name in JSON_INPUTS or isinstance(value, (dict, list)):
         return "Json"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, (int, float)):
-        return "Number"
     return "String"

@@ -95,7 +95,8 @@ def test_script_waves_carry_the_wave_library_and_a_fail_on_parameter():
     assert config["config"].startswith("#!/bin/bash\n")
     assert "fails on purpose" in config["config"]
     assert rendered.template["parameters"]["Step1FailOn"]["default"] == ""
-    assert {"name": "step", "type": "Number"} in config["inputs"]
+    # String, not Number: the script hook would crash on an int in the environment
+    assert {"name": "step", "type": "String"} in config["inputs"]
 
 
 def test_counts_come_from_env_parameter_defaults_and_count_overrides(tmp_path):
@@ -150,3 +151,22 @@ def test_env_registry_template_is_shipped_in_files(tmp_path):
     rendered = render(environment_files=[env])
     assert "heat_template_version" in rendered.files["extra.yaml"]
     assert rendered.environment["resource_registry"]["OS::TripleO::Extra"] == "extra.yaml"
+
+
+def test_every_declared_input_of_every_wave_gets_a_value():
+    """55-heat-config reads `value` of every String input: none may be left without one."""
+    rendered = render()
+    templates = [rendered.template] + [yaml.safe_load(text) for name, text in
+                                       rendered.files.items() if name.startswith("puppet/")]
+    checked = 0
+    for template in templates:
+        resources = template["resources"]
+        for resource in resources.values():
+            if "Deployment" not in resource["type"]:
+                continue
+            props = resource["properties"]
+            config = resources[props["config"]["get_resource"]]["properties"]
+            declared = {item["name"] for item in config["inputs"]}
+            assert declared <= set(props["input_values"]), props["name"]
+            checked += 1
+    assert checked == 4 * 2 + 10 * 2   # per-node waves in two role templates, top waves x roles
