@@ -155,3 +155,30 @@ def test_delete_removes_everything_and_keeps_the_record_by_id(cloud):
     top = [(e["resource_name"], joined(e)) for e in cloud.events(identity)][-4:]
     assert top == [("rg", "DELETE_IN_PROGRESS"), ("Compute", "DELETE_IN_PROGRESS"),
                    ("Compute", "DELETE_COMPLETE"), ("rg", "DELETE_COMPLETE")]
+
+
+def test_delete_while_creating_cancels_then_deletes(cloud):
+    identity = cloud.create_group()
+    signal = cloud.signal_url(cloud.named(identity, "server")[0])
+    cloud.engine.delete_stack(cloud.tenant, identity)
+    cloud.engine.step()
+    assert cloud.status(identity) == "DELETE_COMPLETE"
+    reasons = [e["resource_status_reason"] for e in cloud.events(identity)
+               if e["resource_name"] == "rg"]
+    assert reasons == ["Stack CREATE started", "Resource CREATE failed: Operation cancelled",
+                       "Stack DELETE started", "Stack DELETE completed successfully"]
+    with pytest.raises(Exception):
+        cloud.swift_get(signal)   # the signal object went with its deployment
+    assert cloud.engine.list_software_deployments(cloud.tenant) == []
+    assert cloud.engine.list_stacks(cloud.tenant, show_nested=True) == []
+
+
+def test_mark_unhealthy_then_healthy_again(cloud):
+    identity = complete_group(cloud, count=1)
+    cloud.engine.resource_mark_unhealthy(cloud.tenant, identity, "Compute", True, "bad disk")
+    row = cloud.rows(identity, 0)[0]
+    assert (joined(row), row["resource_status_reason"]) == ("CHECK_FAILED", "bad disk")
+    cloud.engine.resource_mark_unhealthy(cloud.tenant, identity, "Compute", False, "fixed")
+    assert joined(cloud.rows(identity, 0)[0]) == "CHECK_COMPLETE"
+    assert [joined(e) for e in cloud.events(identity, resource_name="Compute")][-2:] == \
+        ["CHECK_FAILED", "CHECK_COMPLETE"]
