@@ -64,6 +64,30 @@ def serve(threads: int, journal: bool) -> None:
     cloud.stop()
 
 
+def serve_baseline(threads: int) -> None:
+    """Child process: waitress with a constant app returning a body of the same size.
+
+    This is the floor the server itself sets on this machine: the fake cannot be faster.
+    """
+    import logging
+
+    from waitress import create_server
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    body = metadata_document("http://127.0.0.1:8080", "AUTH_x")
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json"),
+                                  ("Content-Length", str(len(body)))])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="")
+    url = f"http://127.0.0.1:{server.effective_port}/v1/AUTH_x/c/o?temp_url_sig=x"
+    print(json.dumps({"url": url, "bytes": len(body), "pid": os.getpid()}), flush=True)
+    import threading
+    threading.Thread(target=server.run, daemon=True).start()
+    sys.stdin.read()
+
+
 def pinned(cpu: int | None, argv: list[str]) -> list[str]:
     if cpu is None or not shutil.which("taskset"):
         return argv
@@ -173,8 +197,10 @@ def report(results, info, args, load_after) -> str:
              f"Measured {date} by `bench/poll_throughput.py` on {info['nproc']} x {info['cpu']}, "
              f"Python {info['python']}; load average before/after: "
              f"{info['load'][0]:.1f} / {load_after:.1f} (other jobs shared the machine).",
-             f"Server pinned to CPU {args.server_cpu} (waitress, {args.threads} threads per "
-             f"listener, journal {'off' if args.no_journal else 'on'}), load generator on CPU {args.client_cpu}, "
+             f"Server pinned to CPU {args.server_cpu} ("
+             + ("bare waitress with a constant app: the floor" if args.baseline else
+                f"the Undercloud on waitress, journal {'off' if args.no_journal else 'on'}")
+             + f", {args.threads} threads per listener), load generator on CPU {args.client_cpu}, "
              f"{args.connections} keep-alive connections, {args.duration} s per method, "
              f"temp URL object of {info['bytes']} bytes.", "",
              "| method | tool | req/s | p99 ms | errors | server CPU per request | "
@@ -205,17 +231,22 @@ def main() -> None:
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--tool", choices=["auto", "wrk", "ab", "python"], default="auto")
+    parser.add_argument("--baseline", action="store_true",
+                        help="serve a constant body with bare waitress instead (the floor)")
     parser.add_argument("--no-journal", action="store_true",
                         help="turn the request journal off (to measure what it costs)")
     parser.add_argument("--write", type=Path, help="update this RESULTS.md section")
     parser.add_argument("--notes", type=Path, help="markdown appended to the section")
     args = parser.parse_args()
     if args.serve:
+        if args.baseline:
+            return serve_baseline(args.threads)
         return serve(args.threads, not args.no_journal)
     info = machine()
     server = subprocess.Popen(pinned(args.server_cpu, [sys.executable, __file__, "--serve",
                                                        "--threads", str(args.threads)]
-                                      + (["--no-journal"] if args.no_journal else [])),
+                                      + (["--no-journal"] if args.no_journal else [])
+                                      + (["--baseline"] if args.baseline else [])),
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         started = json.loads(server.stdout.readline())

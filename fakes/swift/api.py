@@ -4,8 +4,6 @@ Thin: authorisation (token or temp URL), header shaping and listings; `SwiftMode
 """
 from __future__ import annotations
 
-import os
-import time
 from urllib.parse import quote
 
 from werkzeug.wrappers import Request, Response
@@ -16,14 +14,14 @@ from fakes.swift.errors import (BadRequest, Forbidden, LengthRequired, MethodNot
                                 UnprocessableEntity)
 from fakes.swift.listing import account_listing, container_listing, meta_headers, read_meta
 from fakes.swift.model import ObjectInfo, SwiftModel
+from fakes.swift.reads import (CONDITIONAL_KEYS, object_headers, serve_temp_url_read, split_path,
+                               temp_url_headers, trans_id)
 from fakes.wsgi import http_date, json_response, with_reason
 
 HTML = "text/html; charset=UTF-8"
 TEMP_URL_INVALID = "401 Unauthorized: Temp URL invalid\n"
 ACCEPTED = "<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>"
 TEMP_URL_FORBIDDEN_HEADERS = ("X-Object-Manifest", "X-Symlink-Target")
-CONDITIONAL_KEYS = ("HTTP_RANGE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
-                    "HTTP_IF_UNMODIFIED_SINCE")
 ALLOWED = {"account": "GET, HEAD, POST", "container": "DELETE, GET, HEAD, POST, PUT",
            "object": "DELETE, GET, HEAD, POST, PUT"}
 
@@ -33,10 +31,6 @@ def make_app(swift: SwiftModel, keystone, allowed_digests=tempurl.ALLOWED_DIGEST
     return SwiftApi(swift, keystone, tuple(allowed_digests)).wsgi
 
 
-def trans_id() -> str:
-    return f"tx{os.urandom(11).hex()[:21]}-{int(time.time()):010x}"
-
-
 class SwiftApi:
     def __init__(self, swift: SwiftModel, keystone, allowed_digests) -> None:
         self.swift = swift
@@ -44,6 +38,9 @@ class SwiftApi:
         self.allowed_digests = allowed_digests
 
     def wsgi(self, environ, start_response):
+        fast = serve_temp_url_read(self, environ, start_response)
+        if fast is not None:
+            return fast
         request = Request(environ)
         try:
             response = self.handle(request)
@@ -168,16 +165,22 @@ class SwiftApi:
     # headers are built once as a list, conditional handling only when asked for.
     def object_head(self, request, account, container, obj):
         info = self.swift.head_object(account, container, obj)
-        headers = object_headers(info, request, obj)
+        headers = self._read_headers(request, info, obj)
         headers.append(("Content-Length", str(info.length)))
         return Response(status="200 OK", headers=headers)
 
     def object_get(self, request, account, container, obj):
         info, body = self.swift.get_object(account, container, obj)
-        response = Response(body, status="200 OK", headers=object_headers(info, request, obj))
+        response = Response(body, status="200 OK", headers=self._read_headers(request, info, obj))
         if any(key in request.environ for key in CONDITIONAL_KEYS):
             response.make_conditional(request, accept_ranges=True, complete_length=info.length)
         return response
+
+    @staticmethod
+    def _read_headers(request, info: ObjectInfo, obj: str) -> list:
+        temp_url = getattr(request, "temp_url_method", None) is not None
+        headers = object_headers(info, temp_url)
+        return headers + temp_url_headers(request.args, obj) if temp_url else headers
 
     def object_put(self, request, account, container, obj):
         if request.content_length is None and "chunked" not in request.headers.get(
@@ -198,45 +201,6 @@ class SwiftApi:
     def object_delete(self, request, account, container, obj):
         self.swift.delete_object(account, container, obj)
         return Response(status=204, content_type=HTML)
-
-
-def object_headers(info: ObjectInfo, request: Request, obj: str) -> list:
-    """Swift's object headers; through a temp URL also disposition, expiry, no private meta."""
-    temp_url = getattr(request, "temp_url_method", None) is not None
-    meta = meta_headers("X-Object-Meta-", info.meta)
-    if temp_url:
-        meta = {k: v for k, v in meta.items() if k.lower().startswith("x-object-meta-public-")}
-    headers = [("Content-Type", info.content_type), ("Etag", info.etag),
-               ("Last-Modified", http_date(info.last_modified)),
-               ("X-Timestamp", f"{info.timestamp:.5f}"), ("Accept-Ranges", "bytes"),
-               *meta.items()]
-    if temp_url:
-        headers += temp_url_headers(request.args, obj)
-    return headers
-
-
-def temp_url_headers(args, obj: str) -> list:
-    """What Swift's tempurl adds to a successful GET/HEAD: Content-Disposition and Expires."""
-    filename = args.get("filename") or obj.rsplit("/", 1)[-1]
-    disposition = "inline" if "inline" in args else "attachment"
-    if disposition == "attachment" or "filename" in args:
-        disposition += f'; filename="{filename}"; filename*=UTF-8\'\'{quote(filename)}'
-    expires = tempurl.parse_expires(args["temp_url_expires"], 0)
-    return [("Content-Disposition", disposition), ("Expires", http_date(expires))]
-
-
-def split_path(path: str):
-    """(account, container, object) of a `/v1/...` path, None when it is not one (-> 404)."""
-    segments = path.split("/", 4)
-    if len(segments) < 3 or segments[0] != "" or segments[1] not in ("v1", "v1.0") \
-            or not segments[2]:
-        return None
-    account = segments[2]
-    container = segments[3] if len(segments) > 3 and segments[3] else None
-    obj = segments[4] if len(segments) > 4 and segments[4] else None
-    if obj is not None and container is None:
-        return None
-    return account, container, obj
 
 
 def level(parts) -> str:

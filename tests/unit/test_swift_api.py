@@ -183,3 +183,15 @@ def test_temp_url_put_refuses_manifest(client, swift, account, stored):
 def test_method_not_allowed(client, account, auth):
     response = client.put(f"/v1/{account}", headers=auth)
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_fast_and_regular_temp_url_reads_answer_alike(client, swift, account, stored, method):
+    url = swift.temp_url("GET", account, "c", "o")
+    fast = client.open(url, method=method)
+    regular = client.open(url, method=method, headers={"If-None-Match": '"other"'})  # slow path
+    ignore = {"X-Trans-Id", "X-Openstack-Request-Id", "Date"}  # the server adds Date
+    assert fast.status == regular.status == "200 OK"
+    assert fast.data == regular.data
+    assert {k: v for k, v in fast.headers.items() if k not in ignore} == \
+        {k: v for k, v in regular.headers.items() if k not in ignore}
