@@ -35,12 +35,11 @@ def _validate_resource(name: str, definition: dict, env, ctx, tenant: str, depth
     if not cls.resolve_properties:
         return
     props = _try_resolve(definition.get("properties") or {}, ctx, name)
-    if props is None:
-        return   # depends on values only known at run time: checked when it runs
-    cls.validate_properties(props, name)
+    if props is not None:
+        cls.validate_properties(props, name)
     if template_name is not None:
         _validate_nested(env.files[template_name], props, env, tenant, depth, name)
-    elif cls.type_name == "OS::Heat::ResourceGroup":
+    elif cls.type_name == "OS::Heat::ResourceGroup" and props is not None:
         rdef = props["resource_def"]
         member = {"type": rdef["type"],
                   "properties": substitute_index(rdef.get("properties") or {}, "0",
@@ -48,16 +47,23 @@ def _validate_resource(name: str, definition: dict, env, ctx, tenant: str, depth
         _validate_resource(name, member, _child_env(env), ctx, tenant, depth + 1)
 
 
-def _validate_nested(template_text, props: dict, env, tenant: str, depth: int,
+def _validate_nested(template_text, props: dict | None, env, tenant: str, depth: int,
                      owner: str) -> None:
+    """Load the nested template (refusals surface now) and validate it with the parameter
+    values known now; values only known at run time (get_attr, ...) are left unknown."""
     child_env = _child_env(env)
+    known = {k: v for k, v in (props or {}).items() if v is not None}
+    complete = props is not None and len(known) == len(props)
     try:
         tmpl = Template.load(template_text, env.files)
-        if any(value is None for value in props.values()):
-            return  # a parameter from get_attr: its value is unknown until run time
-        values = tmpl.validate_parameters(child_env, props)
     except TemplateError as exc:
         raise errors.HeatError400(f"resources.{owner}: {exc}", exc.error_type) from None
+    try:
+        values = tmpl.validate_parameters(child_env, known)
+    except TemplateError as exc:
+        if complete:
+            raise errors.HeatError400(f"resources.{owner}: {exc}", exc.error_type) from None
+        values = {name: known.get(name) for name in tmpl.parameters}
     validate_definition(tmpl, child_env, values, tenant, depth + 1)
 
 

@@ -105,3 +105,24 @@ def test_update_while_in_progress_and_resource_errors(cloud):
     with pytest.raises(errors.HeatError) as bad_filter:
         cloud.engine.list_stack_resources(cloud.tenant, identity, filters={"color": "red"})
     assert bad_filter.value.status == 400 and "color" in bad_filter.value.message
+
+
+def test_unsupported_function_in_a_nested_template_fed_by_get_attr(cloud):
+    parent = """\
+heat_template_version: rocky
+resources:
+  first: {type: OS::Heat::Value, properties: {value: 1}}
+  nested:
+    type: child.yaml
+    properties: {size: {get_attr: [first, value]}}
+"""
+    child = """\
+heat_template_version: rocky
+parameters:
+  size: {type: number}
+resources:
+  thing: {type: OS::Heat::Value, properties: {value: {yaql: {expression: '1', data: {}}}}}
+"""
+    error = refused(cloud, parent, {}, {"child.yaml": child})
+    assert error.status == 400
+    assert error.message.startswith("resources.nested: ") and "yaql" in error.message
