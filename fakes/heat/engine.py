@@ -12,6 +12,7 @@ configs, deployments, signals). This module holds the machinery they share.
 """
 from __future__ import annotations
 
+import logging
 import threading
 
 from fakes.heat import errors
@@ -26,6 +27,7 @@ from fakes.heat.stack_lifecycle import StackLifecycle
 from fakes.heat.stack_queries import StackQueries
 from fakes.heat.stack_software import SoftwareApi
 
+LOG = logging.getLogger(__name__)
 MAX_SLEEP = 1.0  # re-check deadlines at least this often while operations run
 
 
@@ -70,7 +72,10 @@ class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
         with self._cond:
             while not self._stopping:
                 seen = self._wake_gen
-                self._advance()
+                try:
+                    self._advance()
+                except Exception:  # noqa: BLE001 - a bug must not stop every other stack
+                    LOG.exception("heat engine step failed; the worker carries on")
                 self._idle_gen = seen
                 self._cond.notify_all()
                 if self._wake_gen == seen:

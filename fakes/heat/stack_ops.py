@@ -10,11 +10,14 @@ and says whether anything changed, so the engine can run to a fixpoint without b
 """
 from __future__ import annotations
 
+import logging
+
 from fakes.heat import errors
 from fakes.heat.model import (COMPLETE, CREATE, DELETE, FAILED, IN_PROGRESS, INIT,
                               STATE_CHANGED, UPDATE)
 from fakes.heat.template_errors import TemplateError
 
+LOG = logging.getLogger(__name__)
 PENDING, RUNNING, DONE = "pending", "running", "done"
 TIMEOUT_REASONS = {CREATE: "Create timed out", UPDATE: "Timed out", DELETE: "Delete timed out"}
 CANCELLED = "Operation cancelled"
@@ -192,8 +195,9 @@ class StackOperation:
             task.state = "failed"
             try:
                 task.resource.plugin.handle_cancel()
-            finally:
-                self._set_state(task.resource, task.action, FAILED, f"{task.action} aborted")
+            except Exception:  # noqa: BLE001 - as Heat: log it, the resource is aborted anyway
+                LOG.exception("cancelling %s failed", task.name)
+            self._set_state(task.resource, task.action, FAILED, f"{task.action} aborted")
             cancelled = True
         return cancelled
 

@@ -10,11 +10,13 @@ POLL_SERVER_HEAT creates a stack user in Keystone that the `heat` collector logs
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 
 from fakes.heat import errors, identifiers
 from fakes.heat.resources.base import ResourcePlugin
 
+LOG = logging.getLogger(__name__)
 HEAT_TRANSPORTS = ("POLL_SERVER_CFN", "POLL_SERVER_HEAT", "POLL_TEMP_URL", "ZAQAR_MESSAGE")
 SUPPORTED_TRANSPORTS = ("POLL_SERVER_HEAT", "POLL_TEMP_URL")
 DEFAULT_TRANSPORT = "POLL_TEMP_URL"   # this fake's default, as TripleO deployed servers used
@@ -130,7 +132,11 @@ class DeployedServer(ResourcePlugin):
         data = self.resource.data
         if self.transport == "POLL_TEMP_URL" and data.get("metadata_put_url"):
             body = json.dumps(self.resource.metadata).encode()
-            self.engine.swift.put_object(self.account, data["container"], data["object"], body)
+            try:
+                self.engine.swift.put_object(self.account, data["container"], data["object"],
+                                             body)
+            except Exception as exc:  # noqa: BLE001 - Heat only logs a failed metadata PUT
+                LOG.warning("metadata PUT for server %s failed: %s", self.name, exc)
 
     def attribute(self, name: str):
         if name == "name":
