@@ -139,13 +139,20 @@ def test_resource_show_physical_id_and_uuid_listing(completed_stack):
 
 
 def test_resource_metadata_of_a_member_server(completed_stack):
+    # the guide's way: the nested stack *name* from the -n 5 listing's last column
+    server_row = next(r for r in nested_rows(completed_stack) if r["resource_name"] == "server")
+    by_name = json.loads(openstack(completed_stack, "stack", "resource", "metadata",
+                                   server_row["stack_name"], "server").stdout)
+    assert set(by_name) == {"deployments", "os-collect-config"}
+    assert [d["name"] for d in by_name["deployments"]] == ["deploy-hello"]
+    assert by_name["os-collect-config"]["collectors"] == ["heat", "local"]
+    # get-occ-config's way: the member stack's uuid
     members = json.loads(openstack(completed_stack, "stack", "resource", "list", "-n", "1",
                                    "-f", "json", "rg-heat").stdout)
     member_id = next(r["physical_resource_id"] for r in members if r["resource_name"] == "0")
-    metadata = json.loads(openstack(completed_stack, "stack", "resource", "metadata",
-                                    member_id, "server").stdout)
-    assert set(metadata) == {"deployments", "os-collect-config"}
-    assert [d["name"] for d in metadata["deployments"]] == ["deploy-hello"]
+    by_id = json.loads(openstack(completed_stack, "stack", "resource", "metadata",
+                                 member_id, "server").stdout)
+    assert set(by_id) == {"deployments", "os-collect-config"}
 
 
 def test_event_list_nested_depth_prints_like_real_heat(completed_stack):
