@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 from fakes.heat import api_events, api_resources, api_software, api_stacks
 from fakes.heat.api_common import (ApiError, Ctx, Links, fault_response, json_response,
                                    not_found_route)
+from fakes.wsgi import request_id
 
 LOG = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class HeatApp:
             response = self.dispatch(request)
         except Exception as exc:  # the fault wrapper: nothing escapes as a 500 traceback
             response = error_response(exc)
+        # oslo.middleware's request_id filter heads Heat's pipeline
+        response.headers["X-Openstack-Request-Id"] = request_id()
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from fakes.heat.api import error_response, versions_document
+from fakes.wsgi import request_id
 from fakes.heat.api_common import (ApiError, identity_from_arn, json_body, json_response,
                                    not_found_route)
 
@@ -42,6 +43,7 @@ class CfnApp:
             response = self.dispatch(request)
         except Exception as exc:
             response = error_response(exc)
+        response.headers["X-Openstack-Request-Id"] = request_id()
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:

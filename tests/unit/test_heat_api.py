@@ -52,6 +52,7 @@ def test_root_and_versions_answer_300_with_href_echoing_host(client):
         response = client.get(path, headers={"Host": "192.0.2.7:8004"})
         assert response.status_code == 300
         assert response.content_type == "application/json"
+        assert response.headers["X-Openstack-Request-Id"].startswith("req-")
         assert response.json == {"versions": [{"id": "v1.0", "status": "CURRENT", "links": [
             {"rel": "self", "href": "http://192.0.2.7:8004/v1/"}]}]}
 
