@@ -204,3 +204,35 @@ def test_worker_thread_notices_a_signal_written_to_swift():
         assert world.status(identity) == "CREATE_COMPLETE"
     finally:
         world.engine.stop()
+
+
+def test_random_string_is_stable_until_its_properties_change(cloud):
+    template = """\
+heat_template_version: rocky
+parameters:
+  salt: {type: string, default: a}
+resources:
+  password:
+    type: OS::Heat::RandomString
+    properties:
+      length: 12
+      salt: {get_param: salt}
+      character_classes: [{class: digits}]
+outputs:
+  ref: {value: {get_resource: password}}
+  value: {value: {get_attr: [password, value]}}
+"""
+    identity = cloud.engine.create_stack(cloud.tenant, "rs", template)
+    cloud.engine.step()
+    outputs = {o["output_key"]: o["output_value"] for o in cloud.stack(identity)["outputs"]}
+    assert outputs["ref"] == outputs["value"] and len(outputs["value"]) == 12
+    assert outputs["value"].isdigit()
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True)
+    cloud.engine.step()
+    same = {o["output_key"]: o["output_value"] for o in cloud.stack(identity)["outputs"]}
+    assert same == outputs
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True, params={"salt": "b"})
+    cloud.engine.step()
+    assert cloud.status(identity) == "UPDATE_COMPLETE"
+    changed = {o["output_key"]: o["output_value"] for o in cloud.stack(identity)["outputs"]}
+    assert changed["value"] != outputs["value"]

@@ -6,14 +6,14 @@ from fakes.heat.environment import is_template_name
 from fakes.heat.resources.deployment_groups import (SoftwareDeploymentGroup,
                                                     StructuredDeploymentGroup)
 from fakes.heat.resources.group import ResourceGroup
-from fakes.heat.resources.misc import NoneResource, ValueResource
+from fakes.heat.resources.misc import NoneResource, RandomString, ValueResource
 from fakes.heat.resources.nested import TemplateResource
 from fakes.heat.resources.server import DeployedServer
 from fakes.heat.resources.software import (SoftwareConfig, SoftwareDeployment, StructuredConfig,
                                            StructuredDeployment)
 
 PLUGINS = {cls.type_name: cls for cls in (
-    NoneResource, ValueResource, ResourceGroup, DeployedServer, SoftwareConfig,
+    NoneResource, ValueResource, RandomString, ResourceGroup, DeployedServer, SoftwareConfig,
     StructuredConfig, SoftwareDeployment, StructuredDeployment, SoftwareDeploymentGroup,
     StructuredDeploymentGroup)}
 # Deprecated names Heat still maps (heat/engine/resources/openstack/heat/*.py resource_mapping).
