@@ -22,12 +22,23 @@ LIST_FILTER_KEYS = ("id", "status", "name", "action", "tenant", "username", "own
 ENGINE_ARGS = ("timeout_mins", "disable_rollback", "tags", "existing", "clear_parameters")
 
 
+def _listing_tenant(ctx: Ctx) -> str | None:
+    """`global_tenant=true` lists every project's stacks, for admins only (stacks:global_index);
+    the engine takes tenant None as "all"."""
+    if not extract_bool("global_tenant", ctx.request.args.get("global_tenant")):
+        return ctx.tenant
+    if not ctx.is_admin:
+        raise ApiError(403, "Forbidden", "You are not authorized to use global_index.")
+    return None
+
+
 def list_stacks(ctx: Ctx, tenant_id: str) -> Response:
     params = ctx.request.args
     limit = extract_int("limit", params.get("limit"))
     filters = filters_from(params, LIST_FILTER_KEYS)
+    tenant = _listing_tenant(ctx)
     stacks = ctx.engine.list_stacks(
-        ctx.tenant, limit=limit, marker=params.get("marker"),
+        tenant, limit=limit, marker=params.get("marker"),
         sort_keys=params.getlist("sort_keys") or None, sort_dir=params.get("sort_dir"),
         filters=filters or None,
         show_deleted=extract_bool("show_deleted", params.get("show_deleted")),
@@ -37,7 +48,7 @@ def list_stacks(ctx: Ctx, tenant_id: str) -> Response:
     count = None
     if extract_bool("with_count", params.get("with_count")):
         count = ctx.engine.count_stacks(
-            ctx.tenant, filters=filters or None,
+            tenant, filters=filters or None,
             show_deleted=extract_bool("show_deleted", params.get("show_deleted")),
             show_nested=extract_bool("show_nested", params.get("show_nested")))
     body = views.stack_collection(ctx.links, stacks, ctx.is_admin, ctx.request.base_url,

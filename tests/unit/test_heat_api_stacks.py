@@ -260,3 +260,16 @@ def test_stack_actions_are_checked_then_refused_by_name(heat):
     refused = heat.call("POST", url, json={"check": None})
     assert refused.status_code == 400 and refused.json["error"]["type"] == "NotSupported"
     assert heat.call("POST", "/stacks/rg/actions", json={"check": None}).status_code == 302
+
+
+def test_global_tenant_listing_is_for_admins(heat):
+    heat.create_group()
+    listed = heat.call("GET", "/stacks?global_tenant=true").json["stacks"]
+    assert [s["stack_name"] for s in listed] == ["rg"]
+    user_id = heat.keystone.create_user("stack-user", "pw", heat.tenant)
+    heat.token = heat.keystone.authenticate({"identity": {"methods": ["password"], "password": {
+        "user": {"id": user_id, "password": "pw"}}}})
+    refused = heat.call("GET", "/stacks?global_tenant=true")
+    assert refused.status_code == 403
+    assert refused.json["error"]["message"] == "You are not authorized to use global_index."
+    assert "project" not in heat.call("GET", "/stacks").json["stacks"][0]
