@@ -28,6 +28,7 @@ HEADING = "## Pseudo-node start and memory"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 GOAL_START_S, GOAL_MIB = 10.0, 60.0
 SETTLE_S = 5.0  # let first-boot units (host keys, journald flushes) finish before measuring
+AGENT_SAMPLES = 10  # the agent's memory moves (imports, cycles, restarts): keep each node's peak
 MIB = 1024 * 1024
 
 
@@ -40,10 +41,22 @@ def memory_of(node) -> tuple[float, float]:
     return rss / MIB, (stats.get("usage", 0) - cache) / MIB
 
 
-def memory_all(nodes) -> tuple[float, float]:
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        samples = list(pool.map(memory_of, nodes))
-    return (statistics.mean(s[0] for s in samples), statistics.mean(s[1] for s in samples))
+def memory_all(nodes, samples: int = 1) -> tuple[float, float]:
+    """Mean over nodes of each node's highest (rss, usage) across `samples` one-second samples."""
+    peaks = [(0.0, 0.0)] * len(nodes)
+    for sample in range(samples):
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            now = list(pool.map(memory_of, nodes))
+        peaks = [(max(a[0], b[0]), max(a[1], b[1])) for a, b in zip(peaks, now)]
+        if sample + 1 < samples:
+            time.sleep(1.0)
+    return (statistics.mean(p[0] for p in peaks), statistics.mean(p[1] for p in peaks))
+
+
+def slowest_units(node, top: int = 3) -> str:
+    """What the boot waited on: `systemd-analyze blame` of one node."""
+    lines = node.exec(["systemd-analyze", "blame", "--no-pager"]).stdout.split("\n")[:top]
+    return ", ".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 def start_agents(nodes) -> int:
@@ -60,26 +73,27 @@ def measure(count: int, image: str | None) -> dict:
                             ready_timeout=180)
     with backend.guarded():
         backend.plan_addresses(count)  # the network is made before the clock starts
+        load = os.getloadavg()[0]
         began = time.monotonic()
         nodes = backend.start(count, role="Compute")
         took = time.monotonic() - began
         time.sleep(SETTLE_S)
         idle_rss, idle_usage = memory_all(nodes)
+        blame = slowest_units(nodes[0])
         agents = start_agents(nodes)
-        time.sleep(SETTLE_S)
-        agent_rss, agent_usage = memory_all(nodes)
+        agent_rss, agent_usage = memory_all(nodes, samples=AGENT_SAMPLES)
         image_used = backend.image
     return {"count": count, "start_s": took, "idle_rss": idle_rss, "idle_usage": idle_usage,
             "agents": agents, "agent_rss": agent_rss, "agent_usage": agent_usage,
-            "image": image_used}
+            "image": image_used, "load": load, "blame": blame}
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| nodes | start to all running (s) | idle RSS / node (MiB) | idle usage / node "
+    lines = ["| nodes | host load before | start to all running (s) | idle RSS / node (MiB) | idle usage / node "
              "(MiB) | agent active | with agent RSS / node (MiB) | with agent usage / node (MiB) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
-        lines.append(f"| {r['count']} | {r['start_s']:.1f} | {r['idle_rss']:.1f} | "
+        lines.append(f"| {r['count']} | {r['load']:.1f} | {r['start_s']:.1f} | {r['idle_rss']:.1f} | "
                      f"{r['idle_usage']:.1f} | {r['agents']}/{r['count']} | {r['agent_rss']:.1f} | "
                      f"{r['agent_usage']:.1f} |")
     return "\n".join(lines)
@@ -127,8 +141,13 @@ def main() -> None:
         HEADING,
         f"`bench/nodes_start.py` on {os.cpu_count()} CPUs, Docker "
         f"{_engine_version()}, image `{rows[0]['image']}`, memory "
-        f"limit 256 MiB per node; memory sampled {SETTLE_S:.0f} s after boot.",
-        table(rows), verdict(rows)])
+        f"limit 256 MiB per node. Idle memory: one sample {SETTLE_S:.0f} s after boot; with "
+        f"agent: `systemctl start os-collect-config` on every node, then each node's peak over "
+        f"{AGENT_SAMPLES} one-second samples. RSS = the cgroup's anonymous memory (its processes); "
+        f"usage = cgroup usage minus inactive page cache (what `docker stats` shows).",
+        table(rows), verdict(rows),
+        "Slowest boot units (one node per count): " + "; ".join(
+            f"{r['count']} nodes: {r['blame']}" for r in rows) + "."])
     print(body)
     if args.write:
         write_section(body)
