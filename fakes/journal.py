@@ -84,7 +84,9 @@ class JournalMiddleware:
         finally:
             if hasattr(app_iter, "close"):
                 app_iter.close()
-            self.journal.record(self._entry(environ, request_body, captured, b"".join(chunks),
+            # one chunk is passed as is: the same bytes object every poll (redaction cache)
+            body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            self.journal.record(self._entry(environ, request_body, captured, body,
                                             started, time.monotonic() - started_mono))
 
     def _entry(self, environ, request_body, captured, response_body, started, elapsed) -> dict:

@@ -11,6 +11,7 @@ more than the request itself (bench/RESULTS.md).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 REDACTED = "***"
 SECRET_HEADERS = frozenset({"x-auth-token", "x-subject-token", "x-storage-token",
@@ -102,9 +103,23 @@ def redact_body(body: bytes, content_type: str | None = None,
     """(redacted text, truncated?) of at most `limit` characters of a body.
 
     The body is cut first (bounded cost) and then redacted; the patterns match values cut short.
+    Results are cached by body: a poll storm reads the very same metadata object again and
+    again, and a bytes object caches its hash, so a repeat costs a dictionary lookup.
     """
     if not body:
         return "", False
+    if len(body) > CACHED_BODY_LIMIT:
+        return _redact_body(body, limit)
+    return _redact_body_cached(body, limit)
+
+
+CACHED_BODY_LIMIT = 1 << 20
+
+
+def _redact_body(body: bytes, limit: int) -> tuple[str, bool]:
     truncated = len(body) > limit
     text = body[:limit].decode("utf-8", errors="replace")
     return redact_text(text), truncated
+
+
+_redact_body_cached = lru_cache(maxsize=256)(_redact_body)
