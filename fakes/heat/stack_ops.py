@@ -104,9 +104,10 @@ class StackOperation:
     def _start_create(self, task: Task) -> bool:
         res = self.stack.resources[task.name]
         task.resource = res
-        props = self.engine.resolve_properties(res)
-        res.properties = props
-        self._set_state(res, CREATE, IN_PROGRESS, STATE_CHANGED)
+        try:
+            res.properties = self.engine.resolve_properties(res)
+        finally:  # IN_PROGRESS first even when the properties fail, as Heat records it
+            self._set_state(res, CREATE, IN_PROGRESS, STATE_CHANGED)
         res.plugin.handle_create()
         return True
 
