@@ -16,7 +16,9 @@ from werkzeug.wrappers import Request, Response
 
 from fakes.heat import api_events, api_resources, api_software, api_stacks
 from fakes.heat.api_common import (ApiError, Ctx, Links, fault_response, json_response,
-                                   not_found_route)
+                                   no_content, not_found_route)
+from fakes.heat.errors import HeatError
+from fakes.heat.template_errors import TemplateError
 from fakes.wsgi import request_id
 
 LOG = logging.getLogger(__name__)
@@ -54,28 +56,13 @@ def negotiate(request: Request) -> str | Response:
 
 def error_response(exc: Exception) -> Response:
     """Any exception -> Heat's fault body; never a traceback on the wire."""
-    if isinstance(exc, ApiError):
-        return fault_response(exc.status, exc.error_type, exc.message, exc.headers)
-    status = _status_of(exc)
-    if status is None:
-        LOG.exception("unexpected error in the fake Heat API")
-        return fault_response(500, type(exc).__name__, str(exc))
-    error_type = (getattr(exc, "error_type", None) or getattr(exc, "type_name", None)
-                  or type(exc).__name__)
-    message = getattr(exc, "message", None) or str(exc)
-    return fault_response(status, str(error_type), str(message))
-
-
-def _status_of(exc: Exception) -> int | None:
-    """The HTTP status a typed engine/template error carries (fakes.heat.errors)."""
-    for attribute in ("http_status", "status", "code", "status_code"):
-        value = getattr(exc, attribute, None)
-        if isinstance(value, int) and 400 <= value < 600:
-            return value
-    if type(exc).__name__ in ("TemplateError", "UnsupportedFeature") or hasattr(exc,
-                                                                                "error_type"):
-        return 400  # every refused template is a 400 StackValidationFailed & co.
-    return None
+    if isinstance(exc, (ApiError, HeatError)):
+        return fault_response(exc.status, exc.error_type, exc.message,
+                              getattr(exc, "headers", None))
+    if isinstance(exc, TemplateError):  # every refused template is a 400 (type kept)
+        return fault_response(400, exc.error_type, str(exc))
+    LOG.exception("unexpected error in the fake Heat API")
+    return fault_response(500, type(exc).__name__, str(exc))
 
 
 class HeatApp:
@@ -141,7 +128,9 @@ class HeatApp:
     def _method_not_allowed(request: Request, valid: list[str]) -> Response:
         allow = ", ".join(sorted(set(valid) - {"HEAD"}))
         if request.method == "OPTIONS":
-            return Response(status=204, headers={"Allow": allow})
+            response = no_content()
+            response.headers["Allow"] = allow
+            return response
         error = ApiError(405, "HTTPMethodNotAllowed",
                          "The server could not comply with the request since it is either "
                          "malformed or otherwise incorrect.", {"Allow": allow})

@@ -173,3 +173,17 @@ def test_cfn_signal_without_signature_or_token_is_refused(keystone):
     assert response.status_code == 403
     assert response.json["error"]["type"] == "HeatAccessDeniedError"
     assert client.get(f"/v1/signal/{arn}").status_code == 405
+
+
+class BrokenEngine:
+    def list_stacks(self, *args, **kwargs):
+        raise KeyError("an engine bug")
+
+
+def test_an_engine_bug_is_a_500_fault_body_without_traceback(keystone, admin):
+    client = Client(make_heat_app(BrokenEngine(), keystone))
+    response = client.get(f"/v1/{admin.project_id}/stacks", headers={"X-Auth-Token": admin.id})
+    assert response.status_code == 500
+    assert response.json["error"] == {"type": "KeyError", "traceback": None,
+                                      "message": "'an engine bug'"}
+    assert "Traceback" not in response.get_data(as_text=True)
