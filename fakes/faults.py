@@ -1,23 +1,30 @@
 """Fault injection: per-service, per-route hooks the control API sets (`/_harness/faults`).
 
-A fault matches requests by service, method and a path regex, and then fails them with a status
-(for the next N requests, or with a seeded probability) and/or delays them. Later actions
-(dropping the connection, stale Last-Modified, lost signals, corrupt bodies) are refused with a
-clear message until they exist.
+A fault matches requests by service, method and a path regex (for the next N matches, or with a
+seeded probability) and then:
+- `fail`: answers `status` instead of the service; `latency`: delays the request by `latency` s;
+- `lose_signal`: accepts a PUT like Swift (201, Etag, Last-Modified) without storing it;
+- `corrupt_body`: cuts the response body in half (invalid JSON for the agents);
+- `stale_last_modified`: moves Last-Modified `seconds` (default 60) into the past;
+- `same_second_last_modified`: keeps answering the first Last-Modified seen for the path.
+`drop` (closing the connection without an answer) is refused until it exists.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
+import math
 import random
 import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 
 SERVICES = ("keystone", "heat", "cfn", "swift")
-ACTIONS = ("fail", "latency")
-LATER_ACTIONS = ("drop", "same_second_last_modified", "stale_last_modified", "lose_signal",
-                 "corrupt_body")
+REWRITES = ("corrupt_body", "stale_last_modified", "same_second_last_modified")
+ACTIONS = ("fail", "latency", "lose_signal", *REWRITES)
+LATER_ACTIONS = ("drop",)
 
 
 class FaultSpecError(ValueError):
@@ -36,8 +43,10 @@ class Fault:
     probability: float = 1.0
     seed: int | None = None
     latency: float = 0.0
+    seconds: float = 60.0
     hits: int = 0
     _rng: random.Random = field(default=None, repr=False, compare=False)
+    _pinned: dict = field(default_factory=dict, repr=False, compare=False)
 
     def public(self) -> dict:
         return {k: v for k, v in asdict(self).items() if not k.startswith("_")}
@@ -98,7 +107,7 @@ def parse_fault(fault_id: int, spec) -> Fault:
         raise FaultSpecError("a fault is a JSON object, e.g. "
                              '{"service": "swift", "path": "/v1/", "action": "fail", "status": 503, "count": 1}')
     known = {"action", "service", "method", "path", "status", "count", "probability", "seed",
-             "latency"}
+             "latency", "seconds"}
     unknown = sorted(set(spec) - known)
     if unknown:
         raise FaultSpecError(f"unknown fault field(s) {unknown}; known: {sorted(known)}")
@@ -121,7 +130,8 @@ def parse_fault(fault_id: int, spec) -> Fault:
                   count=_number(spec, "count", int, None, 1, 10**9),
                   probability=_number(spec, "probability", float, 1.0, 0.0, 1.0),
                   seed=_number(spec, "seed", int, None, -(2**63), 2**63),
-                  latency=_number(spec, "latency", float, 0.0, 0.0, 600.0))
+                  latency=_number(spec, "latency", float, 0.0, 0.0, 600.0),
+                  seconds=_number(spec, "seconds", float, 60.0, 0.0, 10**9))
     fault._rng = random.Random(fault.seed)
     return fault
 
@@ -136,27 +146,89 @@ def _number(spec, name, kind, default, low, high):
 
 
 class FaultMiddleware:
-    """Applies the registry's faults to one service's requests (latency first, then failure)."""
+    """Applies the registry's faults to one service's requests (latency first, then the rest)."""
 
-    def __init__(self, app, registry: FaultRegistry, service: str, sleep=None) -> None:
+    def __init__(self, app, registry: FaultRegistry, service: str, sleep=None, clock=None):
         self.app = app
         self.registry = registry
         self.service = service
         self.sleep = sleep
+        self.clock = clock
 
     def __call__(self, environ, start_response):
-        fired = self.registry.triggered(self.service, environ.get("REQUEST_METHOD", ""),
-                                        environ.get("PATH_INFO", ""))
-        failure = None
+        method = environ.get("REQUEST_METHOD", "")
+        fired = self.registry.triggered(self.service, method, environ.get("PATH_INFO", ""))
+        if not fired:
+            return self.app(environ, start_response)
         for fault in fired:
             if fault.latency:
                 (self.sleep or time.sleep)(fault.latency)
-            if fault.action == "fail" and failure is None:
-                failure = fault
-        if failure is None:
+        by_action = {}
+        for fault in fired:
+            by_action.setdefault(fault.action, fault)
+        if "fail" in by_action:
+            return _failure(by_action["fail"], start_response)
+        if "lose_signal" in by_action and method == "PUT":
+            return self._lost_put(environ, start_response, by_action["lose_signal"])
+        rewrites = [f for f in fired if f.action in REWRITES]
+        if not rewrites:
             return self.app(environ, start_response)
-        body = f"Injected fault {failure.id}: status {failure.status}\n".encode()
-        start_response(f"{failure.status} Injected Fault", [
-            ("Content-Type", "text/plain; charset=UTF-8"), ("Content-Length", str(len(body))),
-            ("X-Harness-Fault", str(failure.id))])
-        return [body]
+        return _rewritten(self.app, environ, start_response, rewrites)
+
+    def _lost_put(self, environ, start_response, fault):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        now = self.clock.now() if self.clock is not None else time.time()
+        start_response("201 Created", [
+            ("Content-Type", "text/html; charset=UTF-8"), ("Content-Length", "0"),
+            ("Etag", hashlib.md5(body).hexdigest()),
+            ("Last-Modified", formatdate(math.ceil(now), usegmt=True)),
+            ("X-Harness-Fault", str(fault.id))])
+        return []
+
+
+def _failure(fault: Fault, start_response):
+    body = f"Injected fault {fault.id}: status {fault.status}\n".encode()
+    start_response(f"{fault.status} Injected Fault", [
+        ("Content-Type", "text/plain; charset=UTF-8"), ("Content-Length", str(len(body))),
+        ("X-Harness-Fault", str(fault.id))])
+    return [body]
+
+
+def _rewritten(app, environ, start_response, faults):
+    """Run the app, then change its answer as the faults say (body and Last-Modified)."""
+    captured = {}
+
+    def capture(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, list(headers)
+        return lambda data: None  # the legacy write() callable is not used by the fakes
+
+    app_iter = app(environ, capture)
+    try:
+        body = b"".join(app_iter)
+    finally:
+        if hasattr(app_iter, "close"):
+            app_iter.close()
+    headers = captured["headers"]
+    for fault in faults:
+        body, headers = _rewrite(fault, environ, body, headers)
+    headers.append(("X-Harness-Fault", ",".join(str(f.id) for f in faults)))
+    start_response(captured["status"], headers)
+    return [body]
+
+
+def _rewrite(fault: Fault, environ, body: bytes, headers: list):
+    if fault.action == "corrupt_body" and body:
+        body = body[: len(body) // 2]
+        return body, [(k, str(len(body)) if k.lower() == "content-length" else v)
+                      for k, v in headers]
+    rewritten = []
+    for name, value in headers:
+        if name.lower() == "last-modified":
+            if fault.action == "stale_last_modified":
+                value = formatdate(parsedate_to_datetime(value).timestamp() - fault.seconds,
+                                   usegmt=True)
+            elif fault.action == "same_second_last_modified":
+                value = fault._pinned.setdefault(environ.get("PATH_INFO", ""), value)
+        rewritten.append((name, value))
+    return body, rewritten

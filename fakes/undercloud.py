@@ -120,7 +120,7 @@ class Undercloud:
         def current_app(environ, start_response):
             return self._apps[service](environ, start_response)
 
-        app = FaultMiddleware(current_app, self.faults, service)
+        app = FaultMiddleware(current_app, self.faults, service, clock=self.clock)
         if self.journal_capacity:  # 0 turns the journal off (bench/poll_throughput.py measures it)
             app = JournalMiddleware(app, self.journal, service, self.clock)
         return ControlMiddleware(app, self._control_app) if control else app

@@ -182,3 +182,47 @@ def test_reset_replaces_the_heat_engine(undercloud):
     engine = undercloud.heat
     undercloud.reset()
     assert undercloud.heat is not engine and undercloud.heat.swift is undercloud.swift
+
+
+@pytest.fixture
+def signal_object(undercloud):
+    account = f"AUTH_{undercloud.keystone.admin_project_id}"
+    undercloud.swift.put_container(account, "c")
+    undercloud.swift.put_object(account, "c", "o", b'{"deployments": []}')
+    return account
+
+
+def test_lose_signal_accepts_a_put_without_storing_it(undercloud, signal_object):
+    client = Client(undercloud.wsgi_app("swift"))
+    client.post("/_harness/faults", json={"action": "lose_signal", "service": "swift",
+                                          "path": "/c/o$", "count": 1})
+    url = undercloud.swift.temp_url("PUT", signal_object, "c", "o")
+    lost = client.put(url, data=b'{"deploy_status_code": 0}')
+    assert lost.status_code == 201 and lost.data == b"" and lost.headers["Etag"]
+    assert undercloud.swift.get_object(signal_object, "c", "o")[1] == b'{"deployments": []}'
+    assert client.put(url, data=b'{"deploy_status_code": 0}').status_code == 201
+    assert undercloud.swift.get_object(signal_object, "c", "o")[1] == b'{"deploy_status_code": 0}'
+
+
+def test_corrupt_body_cuts_the_metadata(undercloud, signal_object):
+    client = Client(undercloud.wsgi_app("swift"))
+    client.post("/_harness/faults", json={"action": "corrupt_body", "method": "GET", "count": 1})
+    url = undercloud.swift.temp_url("GET", signal_object, "c", "o")
+    corrupt = client.get(url)
+    assert corrupt.data == b'{"deploym' and corrupt.headers["Content-Length"] == "9"
+    assert client.get(url).json == {"deployments": []}
+
+
+def test_stale_and_same_second_last_modified(undercloud, signal_object):
+    import email.utils
+    client = Client(undercloud.wsgi_app("swift"))
+    url = undercloud.swift.temp_url("GET", signal_object, "c", "o")
+    real = email.utils.parsedate_to_datetime(client.head(url).headers["Last-Modified"])
+    fault = client.post("/_harness/faults", json={"action": "stale_last_modified", "seconds": 3600})
+    stale = email.utils.parsedate_to_datetime(client.head(url).headers["Last-Modified"])
+    assert (real - stale).total_seconds() == 3600
+    client.delete(f"/_harness/faults/{fault.json['fault']['id']}")
+    client.post("/_harness/faults", json={"action": "same_second_last_modified"})
+    first = client.head(url).headers["Last-Modified"]
+    undercloud.swift.put_object(signal_object, "c", "o", b'{"deployments": [1]}')
+    assert client.head(url).headers["Last-Modified"] == first
