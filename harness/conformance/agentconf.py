@@ -132,3 +132,34 @@ def effective_config(conf_text: str | None, local_data: dict[str, str],
         command_source = "the service's ExecStart" if command else None
     return AgentConfig(collectors, collectors_source, url, url_source, command, command_source,
                        tuple(problems))
+
+
+RESTART_LOOP_THRESHOLD = 3
+
+
+def parse_systemctl_show(stdout: str) -> dict[str, str]:
+    """`systemctl show -p A -p B unit` output (A=value lines) as a dict."""
+    return dict(line.split("=", 1) for line in stdout.splitlines() if "=" in line)
+
+
+def last_error_line(journal: str) -> str | None:
+    """The last line of a Python traceback's final error (e.g. `locale.Error: ...`) in a journal."""
+    for line in reversed(journal.splitlines()):
+        text = line.strip()
+        if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", text):
+            return text
+    return None
+
+
+def restart_loop_problem(properties: dict[str, str], journal: str = "") -> str | None:
+    """A sentence when systemd keeps restarting the agent (it crashes after each start)."""
+    try:
+        restarts = int(properties.get("NRestarts", "0") or 0)
+    except ValueError:
+        return None
+    if restarts < RESTART_LOOP_THRESHOLD:
+        return None
+    error = last_error_line(journal)
+    cause = f"; it last died with `{error}`" if error else ""
+    return (f"os-collect-config keeps crashing: systemd restarted it {restarts} times "
+            f"(ActiveState={properties.get('ActiveState', '?')}){cause}")

@@ -37,6 +37,20 @@ class HostFacts:
         return self.host.service(SERVICE)
 
     @functools.cached_property
+    def service_properties(self) -> dict[str, str]:
+        shown = self.host.run("systemctl show -p ActiveState -p SubState -p NRestarts %s", SERVICE)
+        return agentconf.parse_systemctl_show(shown.stdout) if shown.rc == 0 else {}
+
+    @functools.cached_property
+    def journal_tail(self) -> str:
+        """The agent's last journal lines (root-only on many hosts: `sudo -n` when needed)."""
+        command = "journalctl -u %s -n 40 --no-pager -o cat"
+        result = self.host.run(command, SERVICE)
+        if result.rc != 0 or "insufficient permissions" in result.stdout + result.stderr:
+            result = self.host.run("sudo -n " + command, SERVICE)
+        return result.stdout if result.rc == 0 else ""
+
+    @functools.cached_property
     def metadata_answer(self) -> HttpAnswer:
         url = self.agent_config.metadata_url
         if not url:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import shlex
 
-from harness.conformance import heat, probes
+from harness.conformance import agentconf, heat, probes
 from harness.conformance.agentconf import CONFIG_FILE, LOCAL_DATA_DIR
 from harness.conformance.checks import check, fail, warn
 
@@ -40,7 +40,12 @@ def test_command_is_os_refresh_config(facts):
 @check("AGENT-003")
 def test_service_running(facts):
     if not facts.service.is_running:
-        fail("the os-collect-config service is not running")
+        state = facts.service_properties
+        fail(f"the os-collect-config service is not running (ActiveState={state.get('ActiveState', '?')}, "
+             f"SubState={state.get('SubState', '?')})")
+    crashing = agentconf.restart_loop_problem(facts.service_properties)
+    if crashing:  # running now, but only between crashes
+        fail(agentconf.restart_loop_problem(facts.service_properties, facts.journal_tail))
 
 
 @check("AGENT-004")

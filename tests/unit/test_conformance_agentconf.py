@@ -86,3 +86,27 @@ def test_command_from_the_service_command_line():
     assert agentconf.command_from_exec_start("ExecStart={ argv[]=/usr/bin/os-collect-config ; }") is None
     config = agentconf.effective_config("[request]\nmetadata_url=x\n", {}, shown)
     assert config.command == "os-refresh-config" and config.command_source == "the service's ExecStart"
+
+
+JOURNAL = """/var/lib/os-collect-config/local-data not found. Skipping
+Traceback (most recent call last):
+  File "/usr/lib/python3.11/locale.py", line 626, in setlocale
+    return _setlocale(category, locale)
+locale.Error: unsupported locale setting
+"""
+
+
+def test_systemctl_show_output():
+    shown = agentconf.parse_systemctl_show("ActiveState=active\nSubState=running\nNRestarts=11\n")
+    assert shown == {"ActiveState": "active", "SubState": "running", "NRestarts": "11"}
+
+
+def test_a_crash_loop_is_reported_with_its_last_error():
+    problem = agentconf.restart_loop_problem({"NRestarts": "11", "ActiveState": "active"}, JOURNAL)
+    assert problem == ("os-collect-config keeps crashing: systemd restarted it 11 times (ActiveState=active); "
+                       "it last died with `locale.Error: unsupported locale setting`")
+
+
+def test_a_few_restarts_are_not_a_loop():
+    assert agentconf.restart_loop_problem({"NRestarts": "2"}, JOURNAL) is None
+    assert agentconf.restart_loop_problem({}, "") is None
