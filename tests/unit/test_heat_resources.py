@@ -159,10 +159,12 @@ def test_types_mapped_to_none_and_value(cloud):
 def test_group_attributes(cloud):
     identity = cloud.create_group(count=3)
     group = cloud.engine.describe_stack_resource(cloud.tenant, identity, "Compute")
-    assert len(group["attributes"]["refs"]) == 3
-    assert set(group["attributes"]["refs_map"]) == {"0", "1", "2"}
-    assert group["attributes"]["removed_rsrc_list"] == []
+    # resource show: only removed_rsrc_list resolves, as in rg-07-resource-group
+    assert group["attributes"] == {"attributes": None, "refs_map": None,
+                                   "removed_rsrc_list": [], "refs": None}
     plugin = cloud.engine.stacks[identity["stack_id"]].resources["Compute"].plugin
+    assert len(plugin.get_attribute("refs")) == 3
+    assert set(plugin.get_attribute("refs_map")) == {"0", "1", "2"}
     assert plugin.get_attribute("resource.1.server_name") == "compute-1"
     assert plugin.get_attribute("attributes", ("server_name",)) == {
         "0": "compute-0", "1": "compute-1", "2": "compute-2"}
