@@ -250,3 +250,31 @@ def test_curl_versions_documents_tokens_and_lists(cloud):
     assert status == 200 and "stacks" in json.loads(body)
     status, headers, _ = curl("-H", f"X-Auth-Token: {token}", stacks_url + "/no-such-stack")
     assert status == 404
+
+
+SIMPLE = """heat_template_version: wallaby
+resources:
+  cfg:
+    type: OS::Heat::SoftwareConfig
+    properties: {group: script, config: echo hi}
+outputs:
+  cfg_id:
+    value: {get_resource: cfg}
+"""
+
+
+def test_create_and_delete_with_wait_follow_the_event_stream(cloud):
+    """heatclient's --wait polls events (sort_dir=asc, marker) until the stack's own event."""
+    (cloud.workdir / "simple.yaml").write_text(SIMPLE)
+    created = openstack(cloud, "stack", "create", "--wait", "-t", "simple.yaml", "simple")
+    lines = [EVENT_LINE.match(line) for line in created.stdout.splitlines()
+             if EVENT_LINE.match(line)]
+    assert lines[-1].groups() == ("simple", "CREATE_COMPLETE",
+                                  "Stack CREATE completed successfully")
+    output = json.loads(openstack(cloud, "stack", "output", "show", "simple", "cfg_id",
+                                  "-f", "json").stdout)
+    assert re.fullmatch(r"[0-9a-f-]{36}", output["output_value"])
+    openstack(cloud, "stack", "delete", "--yes", "--wait", "simple")
+    deleted = json.loads(openstack(cloud, "stack", "list", "--deleted", "-f", "json").stdout)
+    assert [s["Stack Status"] for s in deleted if s["Stack Name"] == "simple"] == [
+        "DELETE_COMPLETE"]
