@@ -8,7 +8,8 @@ import json
 import pytest
 
 from fakes.keystone.errors import Unauthorized
-from test_heat_engine_support import OK, Cloud, cloud, joined, swift_path  # noqa: F401
+from test_heat_engine_support import (ENVIRONMENT, FILES, OK, Cloud, cloud, joined,  # noqa: F401
+                                      swift_path)
 
 SERVER_WITH = """\
 heat_template_version: rocky
@@ -238,3 +239,47 @@ outputs:
     assert cloud.status(identity) == "UPDATE_COMPLETE"
     changed = {o["output_key"]: o["output_value"] for o in cloud.stack(identity)["outputs"]}
     assert changed["value"] != outputs["value"]
+
+
+def test_removal_policies_remove_named_members_and_never_reuse_them(cloud):
+    template = GROUP_POLICY
+    identity = cloud.engine.create_stack(cloud.tenant, "rp", template, {"count": 3}, dict(FILES),
+                                         ENVIRONMENT)
+    cloud.engine.step()
+    members = [r for r in cloud.rows(identity, 1) if r.get("parent_resource") == "Compute"]
+    by_name = {m["resource_name"]: m["nested_stack_identity"] for m in members}
+    assert sorted(by_name) == ["0", "1", "2"]
+    # remove member 1 by its physical id (what `overcloud node delete` passes) and shrink
+    policies = [{"resource_list": [members[1]["physical_resource_id"]]}]
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True,
+                              params={"count": 2, "policies": policies})
+    cloud.engine.step()
+    remaining = [r["resource_name"] for r in cloud.rows(identity, 1)
+                 if r.get("parent_resource") == "Compute"]
+    assert remaining == ["0", "2"]
+    group = cloud.engine.describe_stack_resource(cloud.tenant, identity, "Compute")
+    assert group["attributes"]["removed_rsrc_list"] == ["1"]
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True, params={"count": 3})
+    cloud.engine.step()
+    assert [r["resource_name"] for r in cloud.rows(identity, 1)
+            if r.get("parent_resource") == "Compute"] == ["0", "2", "3"]
+
+
+GROUP_POLICY = """\
+heat_template_version: rocky
+parameters:
+  count: {type: number}
+  policies: {type: json, default: []}
+resources:
+  Compute:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: {get_param: count}
+      removal_policies: {get_param: policies}
+      resource_def:
+        type: OS::Test::Server
+        properties:
+          index: '%index%'
+          config_transport: POLL_TEMP_URL
+          signal_transport: NO_SIGNAL
+"""

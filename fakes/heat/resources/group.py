@@ -3,8 +3,9 @@
 The members live in a nested stack generated from `resource_def`: `count` resources named
 "0", "1", ... with `%index%` (or `index_var`) replaced in every string property. Scaling down
 drops the highest indexes (the regenerated template no longer has them, so the nested update
-deletes them); scaling up adds the new indexes; existing members are updated like any nested
-stack. The generated template carries an output for every group attribute the parent template
+deletes them) unless `removal_policies` name the members to remove (by name or physical id;
+those names are never reused); scaling up adds the next free indexes; existing members are
+updated like any nested stack. The generated template carries an output for every group attribute the parent template
 reads, as Heat's does, so showing the group stack shows them.
 """
 from __future__ import annotations
@@ -34,10 +35,11 @@ class ResourceGroup(NestedStackPlugin):
         if not isinstance(rdef, dict) or not rdef.get("type"):
             raise errors.StackValidationFailed(
                 f"Property error: {where}.resource_def: Property type not assigned")
-        if props.get("removal_policies"):
+        mode = props.get("removal_policies_mode")
+        if mode is not None and mode not in ("append", "update"):
             raise errors.StackValidationFailed(
-                f"{where}.removal_policies: the fake Heat does not implement removal "
-                "policies; scale down by lowering count (the highest indexes go)")
+                f'Property error: {where}.removal_policies_mode: "{mode}" is not an allowed '
+                "value [append, update]")
 
     def member_definition(self, index: str) -> dict:
         rdef = self.props["resource_def"]
@@ -50,7 +52,44 @@ class ResourceGroup(NestedStackPlugin):
         return snippet
 
     def member_names(self) -> list[str]:
-        return [str(i) for i in range(int(self.props.get("count", 1) or 0))]
+        """`count` names from 0 up, skipping removed ones (never reused, as in Heat)."""
+        skip = set(self.skiplist())
+        wanted = int(self.props.get("count", 1) or 0)
+        names, index = [], 0
+        while len(names) < wanted:
+            if str(index) not in skip:
+                names.append(str(index))
+            index += 1
+        return names
+
+    def skiplist(self) -> list[str]:
+        return sorted(self.resource.data.get("name_skiplist", []), key=_index_key)
+
+    def _update_skiplist(self) -> None:
+        """Resolve removal_policies (member names or physical ids) into the stored skiplist
+        (heat resource_group.py _update_name_skiplist); mode `update` starts it afresh."""
+        current = set(self.resource.data.get("name_skiplist", []))
+        updated = set() if self.props.get("removal_policies_mode") == "update" else set(current)
+        child = self.nested()
+        members = {m.name: m for m in child.resources.values()} if child else {}
+        for policy in self.props.get("removal_policies") or []:
+            for item in (policy or {}).get("resource_list") or []:
+                name = str(item)
+                if name in current or child is None or name in members:
+                    updated.add(name)
+                    continue
+                for member in members.values():
+                    if member.plugin.reference() == item or member.resource_id == item:
+                        updated.add(member.name)
+        self.resource.data["name_skiplist"] = sorted(updated, key=_index_key)
+
+    def handle_create(self) -> None:
+        self._update_skiplist()
+        super().handle_create()
+
+    def handle_update(self, old_props: dict) -> None:
+        self._update_skiplist()
+        super().handle_update(old_props)
 
     def nested_template(self) -> dict:
         names = self.member_names()
@@ -118,7 +157,7 @@ class ResourceGroup(NestedStackPlugin):
         if name == "refs_map":
             return {m.name: m.plugin.reference() for m in members}
         if name == "removed_rsrc_list":
-            return []
+            return self.skiplist()
         if name == "attributes":
             return None
         return [m.plugin.get_attribute(name) for m in members]
@@ -127,7 +166,7 @@ class ResourceGroup(NestedStackPlugin):
         """Resource show resolves group attributes through `_resolve_attribute`, which Heat's
         ResourceGroup only implements for removed_rsrc_list: the rest shows null (rg-07)."""
         shown = {key: None for key in list(self.attribute_names) + list(extra or [])}
-        shown["removed_rsrc_list"] = []
+        shown["removed_rsrc_list"] = self.skiplist()
         return shown
 
 
@@ -136,6 +175,10 @@ def _parent_snippets(template):
         yield name, defn.get("properties")
     for name, output in template.outputs.items():
         yield name, output.get("value")
+
+
+def _index_key(name: str):
+    return (0, int(name)) if name.isdigit() else (1, name)
 
 
 def _is_int(value) -> bool:
