@@ -26,6 +26,12 @@ LOG = logging.getLogger(__name__)
 V1_ACCEPT = "application/vnd.openstack.orchestration-v1.0"
 # heat/api/middleware/version_negotiation.py: "v1", "v1.0", "v2.3"... (not anchored at the end)
 VERSION_SEGMENT = re.compile(r"^v(\d{1,2})\.?(\d{1,2})?")
+STACK_USER_ROLE = "heat_stack_user"
+# heat/policies (the rules TripleO's Heat ran with): a stack user -- the identity a deployed
+# server's agents log in with -- may only look stacks up, read resource metadata, signal, and
+# read its server's deployment metadata; everything else is `deny_stack_user`.
+STACK_USER_ALLOWED = {"stacks:lookup", "resource:metadata", "resource:signal",
+                      "software_deployments:metadata"}
 UNAUTHORIZED_BODY = {"error": {"code": 401, "title": "Unauthorized",
                                "message": "The request you have made requires authentication."}}
 
@@ -76,6 +82,8 @@ class HeatApp:
         rules = [rule.empty() for table in rule_tables for rule in table]
         self.url_map = Map(rules, strict_slashes=False, merge_slashes=False,
                            converters=api_stacks.CONVERTERS)
+        self.policies = {**api_stacks.POLICIES, **api_resources.POLICIES,
+                         **api_events.POLICIES, **api_software.POLICIES}
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         request = Request(environ)
@@ -102,6 +110,7 @@ class HeatApp:
         except (NotFound, RequestRedirect):
             return not_found_route(request)
         self._check_tenant(token, values.get("tenant_id"))
+        self._check_stack_user(token, handler)
         ctx = Ctx(request=request, engine=self.engine, token=token,
                   links=Links.for_request(request))
         return handler(ctx, **values)
@@ -123,6 +132,13 @@ class HeatApp:
             return
         if tenant_id != token.project_id:
             raise ApiError(403, "HTTPForbidden", "Access was denied to this resource.")
+
+    def _check_stack_user(self, token: Any, handler: Callable) -> None:
+        action = self.policies.get(handler, f"stacks:{handler.__name__}")
+        roles = getattr(token, "roles", ())
+        if STACK_USER_ROLE in roles and not getattr(token, "is_admin", False) \
+                and action not in STACK_USER_ALLOWED:
+            raise ApiError(403, "Forbidden", f"You are not authorized to use {action}.")
 
     @staticmethod
     def _method_not_allowed(request: Request, valid: list[str]) -> Response:

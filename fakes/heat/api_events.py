@@ -54,3 +54,7 @@ RULES = [
     Rule(RESOURCE_EVENTS, endpoint=list_resource_events, methods=["GET"]),
     Rule(RESOURCE_EVENTS + "/<event_id>", endpoint=show_event, methods=["GET"]),
 ]
+
+
+POLICIES = {list_stack_events: "events:index", list_resource_events: "events:index",
+            show_event: "events:show"}

@@ -78,3 +78,10 @@ RULES = [
     Rule(RESOURCE + "/metadata", endpoint=resource_metadata, methods=["GET"]),
     Rule(RESOURCE + "/signal", endpoint=signal_resource, methods=["POST"]),
 ]
+
+
+POLICIES = {
+    list_resources: "resource:index", show_resource: "resource:show",
+    mark_unhealthy: "resource:mark_unhealthy", resource_metadata: "resource:metadata",
+    signal_resource: "resource:signal",
+}

@@ -108,3 +108,15 @@ RULES = [
     Rule(DEPLOYMENTS + "/<deployment_id>", endpoint=update_deployment, methods=["PUT"]),
     Rule(DEPLOYMENTS + "/<deployment_id>", endpoint=delete_deployment, methods=["DELETE"]),
 ]
+
+
+POLICIES = {
+    list_configs: "software_configs:index", create_config: "software_configs:create",
+    show_config: "software_configs:show", delete_config: "software_configs:delete",
+    list_deployments: "software_deployments:index",
+    create_deployment: "software_deployments:create",
+    show_deployment: "software_deployments:show",
+    update_deployment: "software_deployments:update",
+    delete_deployment: "software_deployments:delete",
+    deployments_metadata: "software_deployments:metadata",
+}

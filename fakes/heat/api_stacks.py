@@ -175,7 +175,7 @@ def _stack_part(part: str):
     def handler(ctx: Ctx, tenant_id: str, stack_name: str, stack_id: str) -> Response:
         identity = ctx.stack_identity(tenant_id, stack_name, stack_id)
         return json_response(getattr(ctx.engine, f"get_{part}")(ctx.tenant, identity))
-    handler.__name__ = f"get_{part}"
+    handler.__name__ = part  # its policy is stacks:<part>
     return handler
 
 
@@ -229,3 +229,13 @@ RULES = [
     Rule(STACK + "/outputs", endpoint=list_outputs, methods=["GET"]),
     Rule(STACK + "/outputs/<output_key>", endpoint=show_output, methods=["GET"]),
 ]
+
+
+# oslo.policy action names (heat/policies/stacks.py), for the stack-user check in api.py.
+POLICIES = {
+    list_stacks: "stacks:index", create_stack: "stacks:create", lookup: "stacks:lookup",
+    arn_lookup: "stacks:lookup", show_stack: "stacks:show", update_stack: "stacks:update",
+    patch_stack: "stacks:update_patch", delete_stack: "stacks:delete",
+    abandon_stack: "stacks:abandon", stack_action: "actions:action",
+    list_outputs: "stacks:list_outputs", show_output: "stacks:show_output",
+}

@@ -174,3 +174,24 @@ def test_cfn_signal_by_arn_completes_a_deployment(heat):
     row = next(r for r in heat.rows() if r["links"][1]["href"] == member
                and r["resource_name"] == "deployment")
     assert row["resource_status"] == "CREATE_COMPLETE"
+
+
+def test_a_stack_user_may_only_look_up_read_metadata_and_signal(heat):
+    """What a deployed server's agents log in as (POLL_SERVER_HEAT / HEAT_SIGNAL users)."""
+    member = member_stack(heat)
+    user_id = heat.keystone.create_user("agent", "pw", heat.tenant)
+    heat.token = heat.keystone.authenticate({"identity": {"methods": ["password"], "password": {
+        "user": {"id": user_id, "password": "pw"}}}})
+    assert heat.call("GET", "/stacks/rg").status_code == 302
+    metadata = heat.call("GET", member + "/resources/server/metadata")
+    assert metadata.status_code == 200 and "deployments" in metadata.json["metadata"]
+    assert heat.call("POST", member + "/resources/deployment/signal", json=OK).status_code == 200
+    for path, action in ((member + "/resources", "resource:index"), ("/stacks", "stacks:index"),
+                         ("/software_deployments", "software_deployments:index"),
+                         (member + "/template", "stacks:template")):
+        refused = heat.call("GET", path)
+        assert refused.status_code == 403
+        assert refused.json == {
+            "code": 403, "title": "Forbidden", "explanation": "Access was denied to this resource.",
+            "error": {"type": "Forbidden", "traceback": None,
+                      "message": f"You are not authorized to use {action}."}}
