@@ -169,6 +169,10 @@ class StackLifecycle:
     @locked
     def delete_stack(self, tenant: str, identity) -> None:
         stack = self._get_stack(tenant, identity)
+        if stack.deleted:
+            raise errors.EntityNotFound("Stack", stack.name)
+        if (stack.action, stack.status) == (DELETE, IN_PROGRESS):
+            return   # already on its way
         self._begin_delete(stack)
 
     def _begin_delete(self, stack) -> None:

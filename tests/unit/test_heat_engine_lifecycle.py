@@ -182,3 +182,16 @@ def test_mark_unhealthy_then_healthy_again(cloud):
     assert joined(cloud.rows(identity, 0)[0]) == "CHECK_COMPLETE"
     assert [joined(e) for e in cloud.events(identity, resource_name="Compute")][-2:] == \
         ["CHECK_FAILED", "CHECK_COMPLETE"]
+
+
+def test_deleting_twice(cloud):
+    identity = complete_group(cloud, count=1)
+    cloud.engine.delete_stack(cloud.tenant, identity)
+    cloud.engine.delete_stack(cloud.tenant, identity)   # still deleting: nothing new
+    cloud.engine.step()
+    assert cloud.status(identity) == "DELETE_COMPLETE"
+    with pytest.raises(errors.EntityNotFound):
+        cloud.engine.delete_stack(cloud.tenant, identity)
+    assert [e["resource_status_reason"] for e in cloud.events(identity)
+            if e["resource_name"] == "rg"][-2:] == ["Stack DELETE started",
+                                                    "Stack DELETE completed successfully"]
