@@ -195,3 +195,19 @@ def test_deleting_twice(cloud):
     assert [e["resource_status_reason"] for e in cloud.events(identity)
             if e["resource_name"] == "rg"][-2:] == ["Stack DELETE started",
                                                     "Stack DELETE completed successfully"]
+
+
+def test_update_timeout_uses_heats_update_reason(cloud):
+    identity = complete_group(cloud, count=1)
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True, params={"count": 2},
+                              timeout_mins=5)
+    cloud.engine.step()
+    cloud.clock.advance(5 * 60)
+    cloud.engine.step()
+    stack = cloud.stack(identity)
+    assert (stack["stack_action"], stack["stack_status"], stack["stack_status_reason"]) == (
+        "UPDATE", "FAILED", "Timed out")
+    assert stack["timeout_mins"] == 5
+    new_member = cloud.rows(identity, 1)[2]
+    assert (joined(new_member), new_member["resource_status_reason"]) == (
+        "CREATE_FAILED", "CREATE aborted")
