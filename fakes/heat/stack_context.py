@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakes.heat.functions import select_path
 from fakes.heat.template_errors import TemplateError
 
 
@@ -66,5 +65,3 @@ class ValidationContext(StackContext):
                                 f"{name}")
         return self.files[name]
 
-
-__all__ = ["StackContext", "ValidationContext", "parameter_values", "select_path"]
