@@ -143,6 +143,12 @@ class StackQueries:
         for child in self._children(stack):
             yield from self._iter_resources(child, depth - 1)
 
+    def _iter_stacks(self, stack, depth: int):
+        yield stack
+        if depth > 0:
+            for child in self._children(stack):
+                yield from self._iter_stacks(child, depth - 1)
+
     def _children(self, stack) -> list:
         found = []
         for res in stack.resources.values():
@@ -207,10 +213,8 @@ class StackQueries:
         stack = self._get_stack(tenant, identity)
         stacks = {stack.id: stack}
         if nested_depth is not None:
-            depth = min(int(nested_depth), MAX_NESTED_DEPTH)
-            for res in self._iter_resources(stack, depth):
-                if res.stack.id not in stacks:
-                    stacks[res.stack.id] = res.stack
+            stacks.update((s.id, s) for s in self._iter_stacks(
+                stack, min(int(nested_depth), MAX_NESTED_DEPTH)))
         events = self.events.select(set(stacks), resource_name, filters, limit, marker,
                                     sort_keys, sort_dir)
         if resource_name and not events and not marker:
