@@ -89,7 +89,9 @@ class TemplateResource(NestedStackPlugin):
         return self.stack.files[self.template_name]
 
     def nested_params(self) -> dict:
-        return dict(self.props)
+        """Properties become parameters; a null one is left out so its default applies
+        (heat template_resource.py child_params)."""
+        return {key: value for key, value in self.props.items() if value is not None}
 
     def reference(self):
         child = self.nested()
