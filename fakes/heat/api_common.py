@@ -10,6 +10,7 @@ Heat answers two shapes of error (both recorded in reference/real-heat/traces):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
@@ -86,14 +87,24 @@ _WEBOB_TITLES = {202: "Accepted", 302: "Found"}
 
 def webob_response(request: Request, status: int, message: str,
                    headers: dict[str, str] | None = None) -> Response:
-    """webob's self-rendered body: JSON when the client accepts it, plain text otherwise."""
+    """webob's self-rendered body, by the client's Accept like webob: HTML for `*/*` or no
+    Accept header (curl), JSON when asked for (the clients), plain text otherwise."""
     title = _WEBOB_TITLES.get(status) or HTTP_TEXTS.get(status, HTTP_TEXTS[500])[0]
     reason = f"{status} {title}"
-    if JSON_TYPE in request.headers.get("Accept", ""):
-        body = {"message": message, "code": reason, "title": title}
-        return json_response(body, status, headers)
-    return Response(f"{reason}\n\n{message}", status=status, headers=headers or {},
-                    content_type="text/plain")
+    accept = request.headers.get("Accept")
+    kind = request.accept_mimetypes.best_match(["text/html", JSON_TYPE]) if accept \
+        else "text/html"
+    if kind == JSON_TYPE:
+        return json_response({"message": message, "code": reason, "title": title}, status,
+                             headers)
+    if kind == "text/html":
+        body = (f"<html>\n <head>\n  <title>{reason}</title>\n </head>\n <body>\n"
+                f"  <h1>{reason}</h1>\n  {message}\n </body>\n</html>")
+        return Response(body, status=status, headers=headers or {},
+                        content_type="text/html; charset=UTF-8")
+    plain = re.sub(r"<[^>]+>", "", message.replace("<br />", "\n"))
+    return Response(f"{reason}\n\n{plain}", status=status, headers=headers or {},
+                    content_type="text/plain; charset=UTF-8")
 
 
 def not_found_route(request: Request) -> Response:

@@ -187,3 +187,15 @@ def test_an_engine_bug_is_a_500_fault_body_without_traceback(keystone, admin):
     assert response.json["error"] == {"type": "KeyError", "traceback": None,
                                       "message": "'an engine bug'"}
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_webob_rendered_answers_follow_accept_like_webob(client):
+    """What curl sees (Accept */*): webob's HTML page; JSON for the clients."""
+    html = client.get("/nowhere", headers={"Accept": "*/*"})
+    assert html.status_code == 404 and html.content_type.startswith("text/html")
+    assert "<h1>404 Not Found</h1>" in html.get_data(as_text=True)
+    assert client.get("/nowhere").content_type.startswith("text/html")
+    plain = client.get("/nowhere", headers={"Accept": "text/plain"})
+    assert plain.get_data(as_text=True).startswith("404 Not Found\n\nThe resource could not")
+    assert client.get("/nowhere", headers={"Accept": "application/json"}).json["title"] == \
+        "Not Found"
