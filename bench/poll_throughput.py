@@ -200,7 +200,9 @@ def report(results, info, args, load_after) -> str:
              f"Server pinned to CPU {args.server_cpu} ("
              + ("bare waitress with a constant app: the floor" if args.baseline else
                 f"the Undercloud on waitress, journal {'off' if args.no_journal else 'on'}")
-             + f", {args.threads} threads per listener), load generator on CPU {args.client_cpu}, "
+             + f", {args.threads} threads per listener"
+             + (f", switch interval {args.switch_interval * 1000:g} ms" if args.switch_interval
+                else "") + "), load generator on CPU {args.client_cpu}, "
              f"{args.connections} keep-alive connections, {args.duration} s per method, "
              f"temp URL object of {info['bytes']} bytes.", "",
              "| method | tool | req/s | p99 ms | errors | server CPU per request | "
@@ -231,6 +233,8 @@ def main() -> None:
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--tool", choices=["auto", "wrk", "ab", "python"], default="auto")
+    parser.add_argument("--switch-interval", type=float,
+                        help="sys.setswitchinterval() in the server (GIL hand-over, default 5 ms)")
     parser.add_argument("--baseline", action="store_true",
                         help="serve a constant body with bare waitress instead (the floor)")
     parser.add_argument("--no-journal", action="store_true",
@@ -239,6 +243,8 @@ def main() -> None:
     parser.add_argument("--notes", type=Path, help="markdown appended to the section")
     args = parser.parse_args()
     if args.serve:
+        if args.switch_interval:
+            sys.setswitchinterval(args.switch_interval)
         if args.baseline:
             return serve_baseline(args.threads)
         return serve(args.threads, not args.no_journal)
@@ -246,7 +252,9 @@ def main() -> None:
     server = subprocess.Popen(pinned(args.server_cpu, [sys.executable, __file__, "--serve",
                                                        "--threads", str(args.threads)]
                                       + (["--no-journal"] if args.no_journal else [])
-                                      + (["--baseline"] if args.baseline else [])),
+                                      + (["--baseline"] if args.baseline else [])
+                                      + (["--switch-interval", str(args.switch_interval)]
+                                         if args.switch_interval else [])),
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         started = json.loads(server.stdout.readline())

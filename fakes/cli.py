@@ -43,7 +43,7 @@ def undercloud() -> None:
 @click.option("--last-modified", type=click.Choice(["distinct", "swift"]), default="distinct",
               show_default=True, help="distinct: an object's Last-Modified never repeats; "
                                       "swift: real ceil rounding.")
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Worker threads per listener.")
 def serve(binds, advertise, stackrc, keystone_port, heat_port, cfn_port, swift_port, username,
           password, project, last_modified, threads) -> None:

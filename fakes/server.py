@@ -9,7 +9,7 @@ from waitress import create_server
 from waitress import wasyncore
 
 log = logging.getLogger(__name__)
-DEFAULT_THREADS = 8
+DEFAULT_THREADS = 4  # bench/RESULTS.md: more threads only add GIL contention on a core
 # waitress warns "Task queue depth is N" whenever requests wait for a worker: under a poll
 # storm that is every request, and formatting those warnings cost more than serving them.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -68,9 +68,11 @@ class Listener:
             log.exception("listener %s on %s:%s stopped", self.name, self.host, self.port)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close the listening socket and every connection from inside the server's own loop
-        (waitress' dispatchers are not thread-safe), then stop the worker threads."""
+        """Stop the worker threads first (in-flight requests finish and still wake the loop),
+        then close the listening socket and every connection from inside the server's own
+        loop (waitress' dispatchers are not thread-safe) and wait for the loop to end."""
         server = self.server
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
         if self._thread.is_alive():
             server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
             self._thread.join(timeout)
@@ -79,7 +81,6 @@ class Listener:
                             self.name, self.host, self.port, timeout)
         else:
             wasyncore.close_all(server._map)
-        server.task_dispatcher.shutdown(timeout=timeout)
 
     def __repr__(self) -> str:
         return f"<Listener {self.name} {self.host}:{self.port}>"
