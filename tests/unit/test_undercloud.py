@@ -226,3 +226,30 @@ def test_stale_and_same_second_last_modified(undercloud, signal_object):
     first = client.head(url).headers["Last-Modified"]
     undercloud.swift.put_object(signal_object, "c", "o", b'{"deployments": [1]}')
     assert client.head(url).headers["Last-Modified"] == first
+
+
+def test_journal_is_bounded_and_truncates_bodies():
+    cloud = Undercloud(password="pw", journal_capacity=3)
+    try:
+        account = f"AUTH_{cloud.keystone.admin_project_id}"
+        cloud.swift.put_container(account, "c")
+        cloud.swift.put_object(account, "c", "big", b"x" * 10000)
+        client = Client(cloud.wsgi_app("swift"))
+        url = cloud.swift.temp_url("GET", account, "c", "big")
+        for _ in range(5):
+            assert client.get(url).status_code == 200
+        entries = cloud.journal.entries()
+        assert [e["seq"] for e in entries] == [3, 4, 5]
+        assert entries[-1]["response_body_truncated"] and len(entries[-1]["response_body"]) == 4096
+        assert cloud.journal.entries(limit=1)[0]["seq"] == 5
+    finally:
+        cloud.stop()
+
+
+def test_journal_can_be_turned_off():
+    cloud = Undercloud(password="pw", journal_capacity=0)
+    try:
+        Client(cloud.wsgi_app("swift")).get("/")
+        assert len(cloud.journal) == 0
+    finally:
+        cloud.stop()
