@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, RequestRedirect
 from werkzeug.wrappers import Request, Response
 
-from fakes.heat import api_events, api_resources, api_software, api_stacks
+from fakes.heat import api_events, api_misc, api_resources, api_software, api_stacks
 from fakes.heat.api_common import (ApiError, Ctx, Links, fault_response, json_response,
                                    no_content, not_found_route)
 from fakes.heat.errors import HeatError
@@ -76,14 +76,16 @@ class HeatApp:
 
     def __init__(self, engine: Any, keystone: Any,
                  rule_tables: tuple = (api_stacks.RULES, api_resources.RULES,
-                                       api_events.RULES, api_software.RULES)) -> None:
+                                       api_events.RULES, api_software.RULES,
+                                       api_misc.RULES)) -> None:
         self.engine = engine
         self.keystone = keystone
         rules = [rule.empty() for table in rule_tables for rule in table]
         self.url_map = Map(rules, strict_slashes=False, merge_slashes=False,
                            converters=api_stacks.CONVERTERS)
         self.policies = {**api_stacks.POLICIES, **api_resources.POLICIES,
-                         **api_events.POLICIES, **api_software.POLICIES}
+                         **api_events.POLICIES, **api_software.POLICIES,
+                         **api_misc.POLICIES}
 
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         request = Request(environ)

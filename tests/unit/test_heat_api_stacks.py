@@ -272,3 +272,15 @@ def test_global_tenant_listing_is_for_admins(heat):
     refused = heat.call("GET", "/stacks?global_tenant=true")
     assert refused.status_code == 403
     assert refused.json["error"]["message"] == "You are not authorized to use stacks:index."
+
+
+def test_build_info_template_versions_and_resource_types(heat):
+    assert heat.call("GET", "/build_info").json == {"api": {"revision": "unknown"},
+                                                    "engine": {"revision": "unknown"}}
+    versions = heat.call("GET", "/template_versions").json["template_versions"]
+    wallaby = next(v for v in versions if v["version"] == "heat_template_version.2021-04-16")
+    assert wallaby == {"version": "heat_template_version.2021-04-16", "type": "hot",
+                       "aliases": ["heat_template_version.wallaby"]}
+    types = heat.call("GET", "/resource_types").json["resource_types"]
+    assert {"OS::Heat::DeployedServer", "OS::Heat::ResourceGroup"} <= set(types)
+    assert types == sorted(types)
