@@ -278,3 +278,15 @@ def test_create_and_delete_with_wait_follow_the_event_stream(cloud):
     deleted = json.loads(openstack(cloud, "stack", "list", "--deleted", "-f", "json").stdout)
     assert [s["Stack Status"] for s in deleted if s["Stack Name"] == "simple"] == [
         "DELETE_COMPLETE"]
+
+
+def test_orchestration_info_commands(cloud):
+    info = json.loads(openstack(cloud, "orchestration", "build", "info", "-f", "json").stdout)
+    assert info == {"api": {"revision": "unknown"}, "engine": {"revision": "unknown"}}
+    versions = json.loads(openstack(cloud, "orchestration", "template", "version", "list",
+                                    "-f", "json").stdout)
+    assert {"Version": "heat_template_version.2018-03-02", "Type": "hot",
+            "Aliases": ["heat_template_version.queens"]} in versions
+    types = json.loads(openstack(cloud, "orchestration", "resource", "type", "list",
+                                 "-f", "json").stdout)
+    assert {"Resource Type": "OS::Heat::DeployedServer"} in types
