@@ -62,7 +62,7 @@ class DockerBackend(NodeBackend):
     NAME = "docker"
 
     def __init__(self, run: Run, image: str | None = None, memory: str = DEFAULT_MEMORY,
-                 ready_timeout: float = 60.0, client=None, stream=sys.stderr) -> None:
+                 ready_timeout: float = 180.0, client=None, stream=sys.stderr) -> None:
         self.run = run
         self.client = client or connect()
         self.image = resolve_image(self.client, image)
@@ -73,6 +73,7 @@ class DockerBackend(NodeBackend):
         self.stream = stream
         self._network: RunNetwork | None = None
         self._nodes: list[DockerNode] = []
+        self._host_keys: dict[str, str] = {}
         self._planned = 0
         self._lock = threading.Lock()
         self._closing = False
@@ -106,8 +107,12 @@ class DockerBackend(NodeBackend):
             outcomes = list(pool.map(self._boot, created))
         errors = [error for error in outcomes if error is not None]
         if errors:
+            if len(errors) > 1:
+                errors[0].add_note(f"{len(errors) - 1} more node(s) of {count} failed to boot too")
             raise errors[0]
-        keys.write_known_hosts(self.run, self._nodes)
+        for node in created:  # host keys are made at first boot, so only now can they be read
+            self._host_keys[node.name] = keys.host_key_line(node)
+        keys.write_known_hosts(self.run, self._host_keys.values())
         return created
 
     def _reserve(self, count: int, role: str) -> list[NodeSpec]:

@@ -23,7 +23,7 @@ class DockerNode(Node):
     """A node in a run; `network` is the run's docker Network object (for partition/heal)."""
 
     def __init__(self, container, spec: NodeSpec, network=None, run_options: dict | None = None,
-                 ready_timeout: float = 60.0) -> None:
+                 ready_timeout: float = 180.0) -> None:
         self.container = container
         self.name = container.name
         self.spec = spec

@@ -47,8 +47,11 @@ def merge_options(*option_sets: dict) -> dict:
     return merged
 
 
-def host_key_line(node, timeout: float = 30.0) -> str:
-    """`<address> ssh-ed25519 AAAA...` once the node's first boot has made its host key."""
+def host_key_line(node, timeout: float = 30.0) -> str | None:
+    """`<address> ssh-ed25519 AAAA...` once the node's first boot made its host key; None
+    for an image without sshd (it cannot be reached by SSH anyway)."""
+    if not node.exec(["test", "-x", SSHD]).ok:
+        return None
     deadline, seen = time.monotonic() + timeout, ""
     while time.monotonic() < deadline:
         result = node.exec(["cat", HOST_KEY])
@@ -60,8 +63,7 @@ def host_key_line(node, timeout: float = 30.0) -> str:
     raise NodeNotReady(node.name, seen, timeout, awaited=f"the host key {HOST_KEY}")
 
 
-def write_known_hosts(run: Run, nodes) -> Path:
-    """One line per node that runs sshd (an image without sshd cannot be reached by SSH)."""
-    lines = [host_key_line(node) for node in nodes if node.exec(["test", "-x", SSHD]).ok]
-    run.known_hosts.write_text("".join(line + "\n" for line in lines))
+def write_known_hosts(run: Run, lines) -> Path:
+    """The run's known_hosts, one line per node that runs sshd."""
+    run.known_hosts.write_text("".join(line + "\n" for line in lines if line))
     return run.known_hosts

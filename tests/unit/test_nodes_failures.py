@@ -102,6 +102,7 @@ def test_systemd_stuck_starting_names_node_and_answer(run):
     message = str(caught.value)
     assert "th-rtest01-controller-" in message and "'starting'" in message
     assert "systemctl --failed" in message
+    assert caught.value.__notes__ == ["1 more node(s) of 2 failed to boot too"]
 
 
 def test_exec_on_a_powered_off_node_says_to_power_it_on(run):
