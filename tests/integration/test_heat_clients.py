@@ -290,3 +290,35 @@ def test_orchestration_info_commands(cloud):
     types = json.loads(openstack(cloud, "orchestration", "resource", "type", "list",
                                  "-f", "json").stdout)
     assert {"Resource Type": "OS::Heat::DeployedServer"} in types
+
+
+PARAMETERISED = """heat_template_version: wallaby
+parameters:
+  word: {type: string, default: a}
+resources:
+  v:
+    type: OS::Heat::Value
+    properties: {value: {get_param: word}}
+outputs:
+  out:
+    value: {get_attr: [v, value]}
+"""
+
+
+def test_update_full_and_existing_through_the_redirects(cloud):
+    """`stack update` PUTs (or, with --existing, PATCHes) /stacks/<name>: a 302 that
+    keystoneauth re-issues with the same method and body."""
+    (cloud.workdir / "p.yaml").write_text(PARAMETERISED)
+
+    def output() -> str:
+        return openstack(cloud, "stack", "output", "show", "p", "out", "-c", "output_value",
+                         "-f", "value").stdout.strip()
+
+    openstack(cloud, "stack", "create", "--wait", "-t", "p.yaml", "p")
+    openstack(cloud, "stack", "update", "--wait", "--existing", "--parameter", "word=b", "p")
+    assert output() == "b"
+    openstack(cloud, "stack", "update", "--wait", "-t", "p.yaml", "--parameter", "word=c", "p")
+    assert output() == "c"
+    shown = json.loads(openstack(cloud, "stack", "show", "p", "-f", "json").stdout)
+    assert shown["stack_status"] == "UPDATE_COMPLETE" and shown["updated_time"]
+    openstack(cloud, "stack", "delete", "--yes", "--wait", "p")
