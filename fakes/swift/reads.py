@@ -8,7 +8,7 @@ Anything else (a bad or expired signature, a missing object, conditional or rang
 """
 from __future__ import annotations
 
-import os
+import random
 import time
 from urllib.parse import parse_qsl, quote
 
@@ -24,7 +24,8 @@ FAST_QUERY_KEYS = {"temp_url_sig", "temp_url_expires"}
 
 
 def trans_id() -> str:
-    return f"tx{os.urandom(11).hex()[:21]}-{int(time.time()):010x}"
+    """Swift's `tx<21 hex>-<10 hex of the time>` (random bits without a system call)."""
+    return f"tx{random.getrandbits(84):021x}-{int(time.time()):010x}"
 
 
 def split_path(path: str):

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from fakes.swift.errors import TempUrlInvalid
@@ -22,7 +23,7 @@ DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha
 HEX_LENGTHS = {40: "sha1", 64: "sha256", 128: "sha512"}
 ALLOWED_DIGESTS = ("sha1", "sha256", "sha512")  # Swift's default allowed_digests
 METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
-HEAD_ACCEPTS = ("HEAD", "GET", "PUT", "POST")
+HEAD_ACCEPTS = ("GET", "HEAD", "PUT", "POST")  # GET first: the agents' metadata URLs
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 DEFAULT_EXPIRES = 2147483586  # what Heat signs with; it must not be treated as an overflow
 
@@ -122,10 +123,16 @@ def validate(keys, method: str, path: str, sig: str, expires_value: str, now: fl
     candidates = HEAD_ACCEPTS if method == "HEAD" else (method,)
     for signed_method in candidates:
         for key in keys:
-            expected = compute(key, signed_method, expires, path, signature.digest)
-            if hmac.compare_digest(expected, signature.mac):
+            if _signature_matches(key, signed_method, expires, path, signature):
                 return signed_method
     raise TempUrlInvalid("signature does not match")
+
+
+@lru_cache(maxsize=4096)
+def _signature_matches(key: str, method: str, expires: int, path: str, signature: Signature) -> bool:
+    """Cached on every input: each node polls the very same URL again and again."""
+    expected = compute(key, method, expires, path, signature.digest)
+    return hmac.compare_digest(expected, signature.mac)
 
 
 def is_object_path(path: str) -> bool:
