@@ -103,14 +103,20 @@ class StackWatcher:
 
 def finished(action: str) -> Callable[[Snapshot], bool]:
     """The stack's `action` is over. For an update the stack may still show the previous run's
-    result for a moment (and `updated_time` may move before the status does), so it counts
-    only once the top stack's own event of this run says so."""
+    result for a moment (`updated_time` may move first, and the previous run's last event may
+    be recorded late), so it counts only once this run's own top-stack events say
+    `UPDATE_IN_PROGRESS` and then `UPDATE_COMPLETE`/`UPDATE_FAILED`."""
     ends = (f"{action}_COMPLETE", f"{action}_FAILED")
 
     def check(snap: Snapshot) -> bool:
         if snap.status not in ends:
             return False
-        return action != "UPDATE" or any(s in ends for s in snap.top_statuses)
+        if action != "UPDATE":
+            return True
+        started = f"{action}_IN_PROGRESS"
+        if started not in snap.top_statuses:
+            return False
+        return any(s in ends for s in snap.top_statuses[snap.top_statuses.index(started):])
     return check
 
 

@@ -91,6 +91,8 @@ def test_an_update_is_finished_only_once_the_new_run_says_so():
     assert not check(_snap("UPDATE_COMPLETE", top=["UPDATE_IN_PROGRESS"],
                            updated="2017-01-14T13:05:00Z"))
     assert check(_snap("UPDATE_COMPLETE", top=["UPDATE_IN_PROGRESS", "UPDATE_COMPLETE"]))
+    # the previous run's last event, recorded late, does not end this run
+    assert not check(_snap("UPDATE_COMPLETE", top=["UPDATE_COMPLETE"]))
     assert check(_snap("UPDATE_FAILED", top=["UPDATE_IN_PROGRESS", "UPDATE_FAILED"]))
 
 
