@@ -125,8 +125,9 @@ def parse_pins(entries: Iterable[str], source: str) -> dict[str, str]:
     return parsed
 
 
-def files_digest(root: Path = FILES_DIR) -> str:
+def files_digest(root: Path | None = None) -> str:
     """Hash of every file under `files/` (path, mode's exec bit and content)."""
+    root = FILES_DIR if root is None else root
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
