@@ -101,7 +101,6 @@ def _stanzas(text: str) -> Iterator[dict[str, str]]:
             key, _, value = raw.partition(":")
             key = key.strip().lower()
             fields[key] = value.strip()
-    return
 
 
 def _is_main_archive(source: AptSource) -> bool:
