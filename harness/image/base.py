@@ -7,6 +7,7 @@ per-machine identity) and imported with the Docker SDK from a tar file.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -28,8 +29,12 @@ BASE_CHANGES = ('CMD ["/sbin/init"]', "ENV container=docker")
 
 
 def ensure_debootstrap(which: Callable[[str], str | None] = shutil.which,
-                       run: Runner = subprocess.run) -> str:
+                       run: Runner = subprocess.run, euid: Callable[[], int] = os.geteuid) -> str:
     """The debootstrap executable, installed with apt-get (update once first) if missing."""
+    if euid() != 0:
+        raise DebootstrapUnavailable(
+            "building the base image runs debootstrap, which needs root (it creates device nodes "
+            "and chroots); run `sudo harness image build` once, later builds reuse the image")
     found = which("debootstrap")
     if found:
         return found

@@ -37,13 +37,13 @@ def _completed(returncode, stderr=""):
 
 def test_debootstrap_found_needs_nothing():
     calls = []
-    found = base.ensure_debootstrap(which=lambda name: f"/usr/sbin/{name}", run=calls.append)
+    found = base.ensure_debootstrap(euid=lambda: 0, which=lambda name: f"/usr/sbin/{name}", run=calls.append)
     assert found == "/usr/sbin/debootstrap" and calls == []
 
 
 def test_debootstrap_missing_and_no_apt_get():
     with pytest.raises(DebootstrapUnavailable) as caught:
-        base.ensure_debootstrap(which=lambda name: None)
+        base.ensure_debootstrap(euid=lambda: 0, which=lambda name: None)
     assert "apt-get is not available" in str(caught.value)
     assert "install debootstrap" in str(caught.value)
 
@@ -57,7 +57,7 @@ def test_debootstrap_missing_and_apt_get_fails():
 
     which = {"apt-get": "/usr/bin/apt-get"}.get
     with pytest.raises(DebootstrapUnavailable) as caught:
-        base.ensure_debootstrap(which=which, run=run)
+        base.ensure_debootstrap(euid=lambda: 0, which=which, run=run)
     message = str(caught.value)
     assert commands == [["apt-get", "update", "-q"]]  # update once, first; stop at its failure
     assert "Permission denied" in message and "as root" in message
@@ -76,7 +76,7 @@ def test_debootstrap_installed_by_apt_get():
             installed.append(command)
         return _completed(0)
 
-    assert base.ensure_debootstrap(which=which, run=run) == "/usr/sbin/debootstrap"
+    assert base.ensure_debootstrap(euid=lambda: 0, which=which, run=run) == "/usr/sbin/debootstrap"
     assert installed == [["apt-get", "install", "-y", "-q", "debootstrap"]]
 
 
@@ -149,3 +149,9 @@ def test_scratch_with_a_mount_that_will_not_go_is_left_in_place(tmp_path, monkey
     monkeypatch.setattr(scratch, "mounts_under", lambda path: [])
     scratch.remove_scratch(root)
     assert not root.exists()
+
+
+def test_debootstrap_needs_root():
+    with pytest.raises(DebootstrapUnavailable) as caught:
+        base.ensure_debootstrap(euid=lambda: 1000, which=lambda name: "/usr/sbin/debootstrap")
+    assert "needs root" in str(caught.value) and "sudo harness image build" in str(caught.value)
