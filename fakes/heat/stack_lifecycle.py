@@ -191,6 +191,23 @@ class StackLifecycle:
         self._start(stack, DELETE, tasks, deadline)
 
     @locked
+    def stack_cancel_without_rollback(self, tenant: str, identity) -> None:
+        """`openstack stack cancel --no-rollback`: stop a running create or update."""
+        stack = self._get_stack(tenant, identity)
+        if not (stack.status == IN_PROGRESS and stack.action in (CREATE, UPDATE)):
+            raise errors.NotSupported(f"Cancelling update when stack is "
+                                      f"{stack.action}_{stack.status}")
+        stack.operation.cancel()
+
+    @locked
+    def stack_cancel_update(self, tenant: str, identity) -> None:
+        """Cancel with rollback: the fake has no rollback, so it says so instead."""
+        stack = self._get_stack(tenant, identity)
+        raise errors.NotSupported(f"Cancelling with rollback (stack {stack.name}) in the fake "
+                                  "Heat, which has no rollback; cancel without rollback "
+                                  "(openstack stack cancel --no-rollback)")
+
+    @locked
     def abandon_stack(self, tenant: str, identity) -> dict:
         """Heat's prepare_abandon, then the stack forgets its resources without deleting them."""
         stack = self._get_stack(tenant, identity)

@@ -76,11 +76,12 @@ class StackOperation:
                 return True
         return progressed
 
-    def cancel(self, reason: str = CANCELLED) -> None:
-        """Asked by the parent (its resource is being cancelled) or by a timeout."""
+    def cancel(self) -> None:
+        """Heat's ForcedCancel: a create fails with `Resource CREATE failed: Operation
+        cancelled`, an update's reason is the exception text alone (stack.py)."""
         if not self.finished:
-            self.cancel_reason = (f"Resource {self.action} failed: {reason}"
-                                  if reason == CANCELLED else reason)
+            self.cancel_reason = (CANCELLED if self.action == UPDATE
+                                  else f"Resource {self.action} failed: {CANCELLED}")
 
     def _ready(self) -> list[Task]:
         done = {t.name for t in self.tasks if t.state == DONE}

@@ -211,3 +211,24 @@ def test_update_timeout_uses_heats_update_reason(cloud):
     new_member = cloud.rows(identity, 1)[2]
     assert (joined(new_member), new_member["resource_status_reason"]) == (
         "CREATE_FAILED", "CREATE aborted")
+
+
+def test_cancel_without_rollback_stops_an_update(cloud):
+    identity = complete_group(cloud, count=1)
+    with pytest.raises(errors.NotSupported) as idle:
+        cloud.engine.stack_cancel_without_rollback(cloud.tenant, identity)
+    assert idle.value.message == ("Cancelling update when stack is CREATE_COMPLETE is not "
+                                  "supported.")
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True, params={"count": 2})
+    cloud.engine.step()
+    with pytest.raises(errors.NotSupported):
+        cloud.engine.stack_cancel_update(cloud.tenant, identity)
+    cloud.engine.stack_cancel_without_rollback(cloud.tenant, identity)
+    cloud.engine.step()
+    stack = cloud.stack(identity)
+    assert (stack["stack_action"], stack["stack_status"], stack["stack_status_reason"]) == (
+        "UPDATE", "FAILED", "Operation cancelled")
+    waiting = cloud.named(identity, "deployment")[1]
+    shown = cloud.engine.show_software_deployment(cloud.tenant,
+                                                  waiting["physical_resource_id"])
+    assert shown["status_reason"] == "Deployment cancelled."
