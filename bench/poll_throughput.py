@@ -196,13 +196,14 @@ def report(results, info, args, load_after) -> str:
     lines = [SECTION, "",
              f"Measured {date} by `bench/poll_throughput.py` on {info['nproc']} x {info['cpu']}, "
              f"Python {info['python']}; load average before/after: "
-             f"{info['load'][0]:.1f} / {load_after:.1f} (other jobs shared the machine).",
+             f"{info['load'][0]:.1f} / {load_after:.1f}"
+             + (" (other jobs shared the machine)." if info["load"][0] > 1.5 else "."),
              f"Server pinned to CPU {args.server_cpu} ("
              + ("bare waitress with a constant app: the floor" if args.baseline else
                 f"the Undercloud on waitress, journal {'off' if args.no_journal else 'on'}")
              + f", {args.threads} threads per listener"
              + (f", switch interval {args.switch_interval * 1000:g} ms" if args.switch_interval
-                else "") + "), load generator on CPU {args.client_cpu}, "
+                else "") + f"), load generator on CPU {args.client_cpu}, "
              f"{args.connections} keep-alive connections, {args.duration} s per method, "
              f"temp URL object of {info['bytes']} bytes.", "",
              "| method | tool | req/s | p99 ms | errors | server CPU per request | "
