@@ -7,6 +7,7 @@ a condition variable. One re-entrant lock guards everything. Tests that want det
 the engine with `background=False` and call `step()` themselves (with a ManualClock).
 
 The public methods are split by theme: stack_lifecycle.py (create/update/delete/abandon),
+stack_nested.py (nested stacks for the resources owning them),
 stack_queries.py (identify/list/show/resources/events/outputs), stack_software.py (software
 configs, deployments, signals). This module holds the machinery they share.
 """
@@ -24,6 +25,7 @@ from fakes.heat.resources import make_plugin
 from fakes.heat.stack_context import StackContext
 from fakes.heat.stack_format import output_value
 from fakes.heat.stack_lifecycle import StackLifecycle
+from fakes.heat.stack_nested import NestedStacks
 from fakes.heat.stack_queries import StackQueries
 from fakes.heat.stack_software import SoftwareApi
 
@@ -31,7 +33,7 @@ LOG = logging.getLogger(__name__)
 MAX_SLEEP = 1.0  # re-check deadlines at least this often while operations run
 
 
-class HeatEngine(StackLifecycle, StackQueries, SoftwareApi):
+class HeatEngine(StackLifecycle, NestedStacks, StackQueries, SoftwareApi):
     def __init__(self, clock, keystone, swift, endpoints, background: bool = True) -> None:
         self.clock, self.keystone, self.swift, self.endpoints = clock, keystone, swift, endpoints
         self.stacks: dict = {}          # id -> Stack (deleted ones kept, as Heat shows them)

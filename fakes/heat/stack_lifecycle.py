@@ -39,11 +39,6 @@ def load_definition(template, files: dict, environment, environment_files, param
     return tmpl, env, values
 
 
-def child_environment(env: Environment) -> Environment:
-    """What a nested stack inherits: the registry and parameter_defaults, not parameters."""
-    return Environment(None, env.parameter_defaults, env.registry, env.per_resource, env.files)
-
-
 def storage_order(tmpl) -> list[str]:
     """The order Heat writes a new stack's resources (and lists them): reversed dependency
     order (heat/engine/dependencies.py), picking the first in template order that nothing left
@@ -250,49 +245,3 @@ class StackLifecycle:
             raise errors.EntityNotFound("Stack", stack.name)
         if stack.in_progress:
             raise errors.ActionInProgress(stack.name, stack.action)
-
-    # -- nested stacks (called by resource plugins) ----------------------------------------
-    def _nested_template(self, template, files: dict):
-        """Nested templates are loaded once per text and files (every member of a group
-        shares its template); loaded Templates are never modified."""
-        if not isinstance(template, str):
-            return template
-        key = (template, id(files))
-        cached = self._template_cache.get(key)
-        if cached is None or cached[0] is not files:
-            try:
-                cached = (files, Template.load(template, files))
-            except TemplateError as exc:
-                raise errors.from_template_error(exc) from None
-            self._template_cache[key] = cached
-        return cached[1]
-
-    def create_nested_stack(self, res, template, params: dict):
-        parent = res.stack
-        template = self._nested_template(template, parent.files)
-        tmpl, env, values = load_definition(template, parent.files,
-                                            child_environment(parent.environment), None, params)
-        child = self._new_stack(parent.tenant, res.physical_name, tmpl, env, parent.files,
-                                params, values, parent.timeout_mins, parent.disable_rollback,
-                                None, parent=parent, owner=res.name)
-        self._start(child, CREATE, self._create_tasks(child), None)
-        return child
-
-    def update_nested_stack(self, stack_id: str, template, params: dict) -> None:
-        child = self.stacks[stack_id]
-        parent = self.stacks[child.parent_id]
-        template = self._nested_template(template, parent.files)
-        tmpl, env, values = load_definition(template, parent.files,
-                                            child_environment(parent.environment), None, params)
-        child.files, child.params = parent.files, dict(params)
-        self._apply_update(child, tmpl, env, values, None)
-
-    def delete_nested_stack(self, stack_id: str) -> None:
-        child = self.stacks.get(stack_id)
-        if child is not None and not child.deleted:
-            self._begin_delete(child)
-
-    def cancel_nested_stack(self, stack_id: str) -> None:
-        child = self.stacks.get(stack_id)
-        if child is not None and child.operation is not None:
-            child.operation.cancel()

@@ -44,14 +44,14 @@ def _validate_resource(name: str, definition: dict, env, ctx, tenant: str, depth
         member = {"type": rdef["type"],
                   "properties": substitute_index(rdef.get("properties") or {}, "0",
                                                  props.get("index_var") or "%index%")}
-        _validate_resource(name, member, _child_env(env), ctx, tenant, depth + 1)
+        _validate_resource(name, member, child_environment(env), ctx, tenant, depth + 1)
 
 
 def _validate_nested(template_text, props: dict | None, env, tenant: str, depth: int,
                      owner: str) -> None:
     """Load the nested template (refusals surface now) and validate it with the parameter
     values known now; values only known at run time (get_attr, ...) are left unknown."""
-    child_env = _child_env(env)
+    child_env = child_environment(env)
     known = {k: v for k, v in (props or {}).items() if v is not None}
     complete = props is not None and len(known) == len(props)
     try:
@@ -67,7 +67,8 @@ def _validate_nested(template_text, props: dict | None, env, tenant: str, depth:
     validate_definition(tmpl, child_env, values, tenant, depth + 1)
 
 
-def _child_env(env: Environment) -> Environment:
+def child_environment(env: Environment) -> Environment:
+    """What a nested stack inherits: the registry and parameter_defaults, not parameters."""
     return Environment(None, env.parameter_defaults, env.registry, env.per_resource, env.files)
 
 
