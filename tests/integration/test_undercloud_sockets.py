@@ -167,3 +167,23 @@ def test_python_m_fakes_serve_runs_until_interrupted(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
+
+
+def _ipv6_loopback_available() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback_available(), reason="no IPv6 loopback on this machine")
+def test_ipv6_loopback_with_bracketed_urls():
+    with Undercloud(bind=("::1",), password="pw", ports=dict(FREE_PORTS)) as cloud:
+        assert cloud.endpoints.swift_root.startswith("http://[::1]:")
+        assert requests.get(cloud.endpoints.swift_root + "/", timeout=10).text == SEED_404
+        token = requests.post(cloud.endpoints.identity_url + "/auth/tokens", timeout=10, json={
+            "auth": {"identity": {"methods": ["password"], "password": {"user": {
+                "name": "admin", "domain": {"id": "default"}, "password": "pw"}}}}})
+        assert token.status_code == 201
