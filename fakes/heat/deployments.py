@@ -184,9 +184,12 @@ class SoftwareConfigService:
             return  # the empty placeholder Heat creates
         try:
             details = json.loads(body)
-        except ValueError:
-            details = {STATUS_CODE: 1, STDERR: "signal object is not JSON: "
-                       + body[:200].decode("utf-8", "replace")}
+        except ValueError as exc:  # Heat would raise here; the fake fails it with the cause
+            self.update_deployment(
+                row["id"], status=FAILED, updated_at=float(info.last_modified),
+                status_reason=f"the signal object {container}/{name} is not JSON ({exc}): "
+                              f"{body[:80].decode('utf-8', 'replace')!r}")
+            return
         self.signal(row["id"], details, updated_at=float(info.last_modified))
 
 

@@ -3,7 +3,8 @@ recorded real Heat did (reference/real-heat/traces rg-30..rg-44) and heat/common
 from __future__ import annotations
 
 import pytest
-from test_heat_engine_support import ENVIRONMENT, FILES, GROUP_YAML, OK, cloud, joined  # noqa: F401
+from test_heat_engine_support import (ENVIRONMENT, FILES, GROUP_YAML, OK, cloud,  # noqa: F401
+                                      joined, swift_path)
 
 from fakes.heat import errors
 
@@ -232,3 +233,16 @@ def test_cancel_without_rollback_stops_an_update(cloud):
     shown = cloud.engine.show_software_deployment(cloud.tenant,
                                                   waiting["physical_resource_id"])
     assert shown["status_reason"] == "Deployment cancelled."
+
+
+def test_a_signal_object_that_is_not_json_fails_the_deployment_saying_so(cloud):
+    identity = cloud.create_group(count=1)
+    server = cloud.named(identity, "server")[0]
+    cloud.clock.advance(2)
+    cloud.swift.put_object(*swift_path(cloud.signal_url(server)), b"done!")
+    cloud.engine.step()
+    deployment = cloud.named(identity, "deployment")[0]
+    assert joined(deployment) == "CREATE_FAILED"
+    assert "Deployment to server failed: the signal object" in \
+        deployment["resource_status_reason"]
+    assert "is not JSON" in deployment["resource_status_reason"]
