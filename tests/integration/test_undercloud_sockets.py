@@ -187,3 +187,17 @@ def test_ipv6_loopback_with_bracketed_urls():
             "auth": {"identity": {"methods": ["password"], "password": {"user": {
                 "name": "admin", "domain": {"id": "default"}, "password": "pw"}}}}})
         assert token.status_code == 201
+
+
+def test_a_stack_user_authenticates_like_heat_config_notify(undercloud):
+    """heat-config-notify / the heat collector: keystone v3 by user id, catalog lookups."""
+    from keystoneauth1 import session
+    from keystoneauth1.identity import v3
+    project_id = undercloud.keystone.admin_project_id
+    user_id = undercloud.keystone.create_user("stack-user", "pw-1", project_id)
+    auth = v3.Password(auth_url=undercloud.endpoints.identity_url, user_id=user_id,
+                       password="pw-1", project_id=project_id)
+    sess = session.Session(auth=auth)
+    assert sess.get_endpoint(service_type="orchestration", interface="public") == \
+        undercloud.endpoints.orchestration_url(project_id)
+    assert sess.get_user_id() == user_id and sess.get_project_id() == project_id
