@@ -6,8 +6,10 @@ seeded probability) and then:
 - `lose_signal`: accepts a PUT like Swift (201, Etag, Last-Modified) without storing it;
 - `corrupt_body`: cuts the response body in half (invalid JSON for the agents);
 - `stale_last_modified`: moves Last-Modified `seconds` (default 60) into the past;
-- `same_second_last_modified`: keeps answering the first Last-Modified seen for the path.
-`drop` (closing the connection without an answer) is refused until it exists.
+- `same_second_last_modified`: keeps answering the first Last-Modified seen for the path;
+- `drop`: closes the connection without an answer (the request is not served). On sockets this
+  raises waitress' `ClientDisconnected`, which waitress answers by closing the connection
+  silently; the in-process transport turns it into `requests.ConnectionError`.
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 
+from waitress.channel import ClientDisconnected
+
 SERVICES = ("keystone", "heat", "cfn", "swift")
 REWRITES = ("corrupt_body", "stale_last_modified", "same_second_last_modified")
-ACTIONS = ("fail", "latency", "lose_signal", *REWRITES)
-LATER_ACTIONS = ("drop",)
+ACTIONS = ("fail", "latency", "lose_signal", "drop", *REWRITES)
 
 
 class FaultSpecError(ValueError):
@@ -112,9 +115,6 @@ def parse_fault(fault_id: int, spec) -> Fault:
     if unknown:
         raise FaultSpecError(f"unknown fault field(s) {unknown}; known: {sorted(known)}")
     action = spec.get("action")
-    if action in LATER_ACTIONS:
-        raise FaultSpecError(f"fault action {action!r} is not implemented yet; "
-                             f"implemented: {list(ACTIONS)}")
     if action not in ACTIONS:
         raise FaultSpecError(f"fault 'action' must be one of {list(ACTIONS)}, not {action!r}")
     service = spec.get("service")
@@ -166,6 +166,8 @@ class FaultMiddleware:
         by_action = {}
         for fault in fired:
             by_action.setdefault(fault.action, fault)
+        if "drop" in by_action:
+            raise ClientDisconnected(f"connection dropped by fault {by_action['drop'].id}")
         if "fail" in by_action:
             return _failure(by_action["fail"], start_response)
         if "lose_signal" in by_action and method == "PUT":

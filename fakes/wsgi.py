@@ -67,6 +67,8 @@ def call_wsgi_app(app, request) -> tuple[int, list, bytes]:
     """Run a `requests.PreparedRequest` through `app`; (status, headers, body) for responses."""
     from urllib.parse import urlsplit
 
+    import requests
+    from waitress.channel import ClientDisconnected
     from werkzeug.test import EnvironBuilder, run_wsgi_app
 
     url = urlsplit(request.url)
@@ -86,7 +88,10 @@ def call_wsgi_app(app, request) -> tuple[int, list, bytes]:
         environ = builder.get_environ()
     finally:
         builder.close()
-    app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)
+    try:
+        app_iter, status, response_headers = run_wsgi_app(app, environ, buffered=True)
+    except ClientDisconnected as dropped:  # a `drop` fault: no answer at all
+        raise requests.exceptions.ConnectionError(str(dropped), request=request) from None
     try:
         data = b"".join(app_iter)
     finally:

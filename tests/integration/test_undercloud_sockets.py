@@ -201,3 +201,11 @@ def test_a_stack_user_authenticates_like_heat_config_notify(undercloud):
     assert sess.get_endpoint(service_type="orchestration", interface="public") == \
         undercloud.endpoints.orchestration_url(project_id)
     assert sess.get_user_id() == user_id and sess.get_project_id() == project_id
+
+
+def test_drop_fault_closes_the_socket_without_an_answer(undercloud):
+    root = undercloud.endpoints.swift_root
+    requests.post(root + "/_harness/faults", json={"action": "drop", "count": 1}, timeout=10)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(root + "/", timeout=10)
+    assert requests.get(root + "/", timeout=10).status_code == 404

@@ -128,7 +128,6 @@ def test_fault_latency_uses_the_hook(undercloud, monkeypatch):
 
 @pytest.mark.parametrize("spec,message", [
     ({"action": "explode"}, "must be one of"),
-    ({"action": "drop"}, "not implemented yet"),
     ({"action": "fail", "service": "nova"}, "'service'"),
     ({"action": "fail", "path": "("}, "regular expression"),
     ({"action": "fail", "count": 0}, "'count'"),
@@ -253,3 +252,12 @@ def test_journal_can_be_turned_off():
         assert len(cloud.journal) == 0
     finally:
         cloud.stop()
+
+
+def test_drop_closes_without_an_answer_in_process(mounted):
+    requests.post("http://127.0.0.1:8080/_harness/faults",
+                  json={"action": "drop", "service": "swift", "count": 1})
+    with pytest.raises(requests.ConnectionError, match="dropped by fault"):
+        requests.get("http://127.0.0.1:8080/")
+    assert requests.get("http://127.0.0.1:8080/").status_code == 404
+    assert [e["status"] for e in mounted.journal.entries(service="swift")] == [0, 404]
