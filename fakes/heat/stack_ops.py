@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from fakes.heat import errors
-from fakes.heat.model import (COMPLETE, CREATE, DELETE, FAILED, IN_PROGRESS, INIT,
+from fakes.heat.model import (CHECK, COMPLETE, CREATE, DELETE, FAILED, IN_PROGRESS, INIT,
                               STATE_CHANGED, UPDATE)
 from fakes.heat.template_errors import TemplateError
 
@@ -113,8 +113,8 @@ class StackOperation:
         return True
 
     def _start_update(self, task: Task) -> bool:
-        """Heat's _needs_update: never-created resources are created, a type change or a
-        failed create replaces, a failed resource is always updated again, nested stacks
+        """Heat's _needs_update: never-created resources are created, a type change, a failed
+        create or a failed check (mark-unhealthy) replaces, a failed resource is always updated again, nested stacks
         are always updated, anything else only when its properties changed."""
         res = self.stack.resources[task.name]
         task.resource = res
@@ -128,15 +128,15 @@ class StackOperation:
             return True
         failed = res.status == FAILED
         keeps_nested = res.plugin.always_update and res.resource_id
-        if res.type_name != res.definition["type"] or (
-                failed and res.action == CREATE and not keeps_nested):
+        if res.type_name != res.definition["type"] or (   # mark-unhealthy replaces too
+                failed and res.action in (CREATE, CHECK) and not keeps_nested):
             return self._start_replace(task, res, new_props)
         changed = failed or res.plugin.needs_update(new_props, old_props)
         if not changed:
             res.properties = new_props if res.plugin.resolve_properties else old_props
             task.silent = True
             return False
-        if res.plugin.update_replace:
+        if res.plugin.needs_replace(new_props, old_props or {}):
             return self._start_replace(task, res, new_props)
         res.properties = new_props
         self._set_state(res, UPDATE, IN_PROGRESS, STATE_CHANGED)

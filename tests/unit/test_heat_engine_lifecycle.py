@@ -246,3 +246,24 @@ def test_a_signal_object_that_is_not_json_fails_the_deployment_saying_so(cloud):
     assert "Deployment to server failed: the signal object" in \
         deployment["resource_status_reason"]
     assert "is not JSON" in deployment["resource_status_reason"]
+
+
+def test_an_unhealthy_server_is_replaced_by_the_next_update(cloud):
+    identity = complete_group(cloud, count=1)
+    server = cloud.named(identity, "server")[0]
+    cloud.engine.resource_mark_unhealthy(cloud.tenant, server["stack_identity"], "server",
+                                         True, "disk died")
+    cloud.engine.update_stack(cloud.tenant, identity, existing=True)
+    cloud.engine.step()
+    replaced = cloud.named(identity, "server")[0]
+    assert replaced["physical_resource_id"] != server["physical_resource_id"]
+    assert joined(replaced) == "CREATE_COMPLETE"
+    # its deployment cannot move servers in place (server is not update_allowed): replaced
+    deployment = cloud.named(identity, "deployment")[0]
+    assert joined(deployment) == "CREATE_IN_PROGRESS"
+    entry = cloud.metadata(replaced)["deployments"][0]
+    assert {i["name"]: i["value"] for i in entry["inputs"]}["deploy_action"] == "CREATE"
+    cloud.put_signal(replaced, OK)
+    assert cloud.status(identity) == "UPDATE_COMPLETE"
+    assert cloud.engine.list_software_deployments(
+        cloud.tenant, server_id=server["physical_resource_id"]) == []

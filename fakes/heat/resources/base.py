@@ -54,6 +54,10 @@ class ResourcePlugin:
     def needs_update(self, new_props: dict, old_props: dict | None) -> bool:
         return self.always_update or new_props != (old_props or {})
 
+    def needs_replace(self, new_props: dict, old_props: dict) -> bool:
+        """A change Heat cannot apply in place (a property without update_allowed)."""
+        return self.update_replace
+
     def handle_update(self, old_props: dict) -> None:
         pass
 
@@ -68,6 +72,7 @@ class ResourcePlugin:
 
     def handle_cancel(self) -> None:
         pass
+
 
     # -- data -----------------------------------------------------------------------------
     def reference(self) -> Any:

@@ -115,11 +115,18 @@ class SoftwareDeployment(ResourcePlugin):
     def check_create_complete(self) -> bool:
         return self._check_complete()
 
+    def needs_replace(self, new_props: dict, old_props: dict) -> bool:
+        """`server` and `signal_transport` cannot change in place (no update_allowed), nor
+        an input declared replace_on_change."""
+        if any(new_props.get(k) != old_props.get(k) for k in ("server", "signal_transport")):
+            return True
+        new_values = new_props.get("input_values") or {}
+        old_values = old_props.get("input_values") or {}
+        return any(i.get("replace_on_change") and
+                   new_values.get(i["name"]) != old_values.get(i["name"])
+                   for i in self._source_config().get("inputs") or [])
+
     def handle_update(self, old_props: dict) -> None:
-        old_transport = (old_props or {}).get("signal_transport") or DEFAULT_SIGNAL_TRANSPORT
-        if old_transport != self.transport:
-            self._teardown_signal()
-            self._setup_signal()
         self._handle_action("UPDATE")
 
     def check_update_complete(self) -> bool:
