@@ -7,12 +7,22 @@ from harness.conformance.checks import check, fail
 from harness.conformance.remote import curl
 
 
+def connection_error_text(error: Exception) -> str:
+    """What the transport said: testinfra's ssh backend raises RuntimeError(CommandResult)
+    when ssh itself fails (exit 255); its stderr holds ssh's own words."""
+    result = error.args[0] if error.args else None
+    stderr = getattr(result, "stderr", None)
+    if stderr:
+        return f"{stderr.strip()} (exit status {getattr(result, 'rc', '?')})"
+    return f"{type(error).__name__}: {error}"
+
+
 @check("HOST-001")
 def test_commands_run_on_host(host):
     try:
         result = host.run("true")
     except Exception as error:  # testinfra backends raise RuntimeError, OSError, ... for no connection
-        fail(f"cannot run commands on {host.backend.get_pytest_id()}: {error}")
+        fail(f"cannot run commands on {host.backend.get_pytest_id()}: {connection_error_text(error)}")
     if result.rc != 0:
         fail(f"`true` exited {result.rc} on the host: {result.stderr.strip()}")
 

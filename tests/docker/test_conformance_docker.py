@@ -84,17 +84,18 @@ def run(lab: Lab, stage: str, cases, over: str = "docker") -> dict[str, dict[str
     """case -> check id -> CheckResult, for `cases` checked over docker:// or ssh://."""
     nodes = {case: lab.nodes[case] for case in cases}
     if over == "docker":
-        urls = {node.testinfra_url: case for case, node in nodes.items()}
+        urls = {node.testinfra_url: (node.testinfra_url, case) for case, node in nodes.items()}
         options = {}
-    else:
-        urls = {f"ssh://stack@{node.address}": case for case, node in nodes.items()}
+    else:  # testinfra names an ssh host without its user: ssh://<address>
+        urls = {f"ssh://stack@{node.address}": (f"ssh://{node.address}", case) for case, node in nodes.items()}
         options = {"ssh_identity_file": str(lab.backend.keypair.private_key),
                    "known_hosts": str(lab.backend.run.known_hosts)}
     results = api.run_checks(stage, list(urls), lab.address, credentials=lab.credential_options(),
                              parallel=len(urls), **options)
+    case_of = dict(urls.values())
     by_case: dict[str, dict[str, object]] = {case: {} for case in cases}
     for result in results:
-        by_case[urls[result.host]][result.check_id] = result
+        by_case[case_of[result.host]][result.check_id] = result
     return by_case
 
 

@@ -74,3 +74,14 @@ def test_metadata_document():
         answer(200, json.dumps({"deployments": []})))
     assert "signature or expiry" in probes.metadata_problem(answer(401, "401 Unauthorized: Temp URL invalid\n"))
     assert "not serve a JSON object" in probes.metadata_problem(answer(200, "[]"))
+
+
+def test_connection_errors_show_the_transports_words():
+    from testinfra.backend.base import CommandResult
+
+    from harness.conformance.test_connectivity import connection_error_text
+
+    result = CommandResult(None, 255, b"ssh", "", "ssh: connect to host 192.0.2.10 port 22: No route to host\n")
+    assert connection_error_text(RuntimeError(result)) == \
+        "ssh: connect to host 192.0.2.10 port 22: No route to host (exit status 255)"
+    assert connection_error_text(OSError("docker: not found")) == "OSError: docker: not found"
