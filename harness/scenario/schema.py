@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 NODE_SELECTOR = {
-    "description": "`all`, a role name (every node of it) or `<Role>-<index>`",
+    "description": "`all`, `removed` (scaled out), a role name (every node of it) or `<Role>-<index>`",
     "type": "string",
-    "pattern": r"^(all|[A-Za-z][A-Za-z0-9_]*(-[0-9]+)?)$",
+    "pattern": r"^(all|removed|[A-Za-z][A-Za-z0-9_]*(-[0-9]+)?)$",
 }
 NODES = {"oneOf": [NODE_SELECTOR, {"type": "array", "items": NODE_SELECTOR, "minItems": 1}]}
 SECONDS = {"type": "number", "exclusiveMinimum": 0}
@@ -43,9 +43,13 @@ STEPS = {
         "nodes": NODES,
     }),
     "wait": _args({"status": STACK_STATUS, "timeout": SECONDS}, ("status",)),
-    "scale": _args({"counts": COUNTS, "timeout": SECONDS}, ("counts",)),
+    "scale": _args({"counts": COUNTS, "timeout": SECONDS, "reuse": NODES}, ("counts",)),
     "power_off": _args({"nodes": NODES}, ("nodes",)),
     "power_on": _args({"nodes": NODES}, ("nodes",)),
+    "snapshot": _args({"name": {"type": "string"}, "nodes": NODES}),
+    "verify_reruns": _args({"since": {"type": "string"}, "expect_updates": {"type": "boolean"}}),
+    "verify_removed": _args({"nodes": NODES, "powered_off": {"type": "boolean"}}),
+    "verify_effects": _args({"nodes": NODES, "validation": {"type": "boolean"}}),
     "fault": _args({
         "kind": {"type": "string"},
         "service": {"enum": ["keystone", "heat", "cfn", "swift"]},
@@ -69,6 +73,7 @@ SCENARIO_SCHEMA = {
         "roles_file": {"type": "string"},
         "environment_files": {"type": "array", "items": {"type": "string"}},
         "plan": {"type": "string"},
+        "parameters": {"type": "object", "description": "extra stack parameters, e.g. Step1FailOn"},
         "agents": _args({
             "configure": {"enum": ["manual", "automatic", "script"]},
             "script": {"type": "string"},
@@ -87,6 +92,9 @@ SCENARIO_SCHEMA = {
             "failed_deployment": {"type": "string"},
             "exit_code": {"type": "integer"},
             "diagnosis_contains": {"type": "array", "items": {"type": "string"}},
+            "waiting_node": {"type": "string"},
+            "error_contains": {"type": "array", "items": {"type": "string"}},
+            "refused": {"type": "boolean"},
         }),
     },
 }
