@@ -30,7 +30,7 @@ class Task:
         self.kind, self.name, self.deps = kind, name, set(deps)
         self.state = PENDING
         self.resource = None     # the Resource acted on (set when started)
-        self.silent = False      # an update that found nothing to change
+        self.replaced = None     # the resource a replacement takes over from
 
     @property
     def action(self) -> str:
@@ -134,7 +134,6 @@ class StackOperation:
         changed = failed or res.plugin.needs_update(new_props, old_props)
         if not changed:
             res.properties = new_props if res.plugin.resolve_properties else old_props
-            task.silent = True
             return False
         if res.plugin.needs_replace(new_props, old_props or {}):
             return self._start_replace(task, res, new_props)
@@ -178,9 +177,8 @@ class StackOperation:
         self._set_state(res, task.action, COMPLETE, STATE_CHANGED)
         if task.kind == "delete":
             self._forget(res)
-        old = getattr(task, "replaced", None)
-        if old is not None:
-            self.engine.discard_replaced(old)
+        if task.replaced is not None:
+            self.engine.discard_replaced(task.replaced)
         return True
 
     def _fail(self, task: Task, exc: Exception) -> None:
