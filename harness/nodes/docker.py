@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,7 @@ import docker
 import docker.errors
 import requests.exceptions
 
+from harness.image.recipe import make_recipe
 from harness.image.runtime import STOP_SIGNAL, run_options
 from harness.nodes import cleanup, keys
 from harness.nodes.base import Node, NodeBackend, NodeSpec
@@ -27,6 +29,9 @@ LABEL_ROLE = "tripleo-harness.role"
 LABEL_INDEX = "tripleo-harness.index"
 LABEL_ADDRESS = "tripleo-harness.address"
 DEFAULT_MEMORY = "256m"
+ROLE_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+
+
 def connect(client_factory=docker.from_env):
     """A Docker client that has answered a ping, or EngineUnavailable."""
     try:
@@ -42,20 +47,26 @@ def systemd_run_options(client) -> dict:
     return run_options(client.info().get("CgroupVersion", "1"))
 
 
-def resolve_image(client, image: str | None) -> str:
-    """The image to run: the one asked for, else the newest local pseudo-node build."""
+def resolve_image(client, image: str | None, stream=sys.stderr) -> str:
+    """The image asked for; else the current recipe's build; else the newest older build."""
     if image:
         try:
             client.images.get(image)
         except docker.errors.ImageNotFound:
             raise ImageMissing(image) from None
         return image
+    current = make_recipe().node_tag
     builds = [found for found in client.images.list(name=IMAGE_REPOSITORY)
               if any(tag.startswith(IMAGE_REPOSITORY + ":") for tag in found.tags)]
     if not builds:
-        raise ImageMissing(f"{IMAGE_REPOSITORY}:<content hash>")
+        raise ImageMissing(current)
+    if any(current in found.tags for found in builds):
+        return current
     newest = max(builds, key=lambda found: found.attrs.get("Created", ""))
-    return next(tag for tag in newest.tags if tag.startswith(IMAGE_REPOSITORY + ":"))
+    tag = next(tag for tag in newest.tags if tag.startswith(IMAGE_REPOSITORY + ":"))
+    print(f"harness: {current} (the current image recipe) is not built; using the older {tag}; "
+          f"run `harness image build` to build the current one", file=stream)
+    return tag
 
 
 class DockerBackend(NodeBackend):
@@ -65,7 +76,7 @@ class DockerBackend(NodeBackend):
                  ready_timeout: float = 180.0, client=None, stream=sys.stderr) -> None:
         self.run = run
         self.client = client or connect()
-        self.image = resolve_image(self.client, image)
+        self.image = resolve_image(self.client, image, stream)
         self.memory = memory
         self.ready_timeout = ready_timeout
         self.run_options = systemd_run_options(self.client)
@@ -116,6 +127,9 @@ class DockerBackend(NodeBackend):
         return created
 
     def _reserve(self, count: int, role: str) -> list[NodeSpec]:
+        if not ROLE_PATTERN.fullmatch(role):
+            raise ValueError(f"role {role!r} cannot name a node: use letters, digits and '-', "
+                             f"starting with a letter (e.g. Compute, ControllerDeployedServer)")
         addresses = self.plan_addresses(count)
         first = 1 + max((node.index for node in self._nodes if node.role.lower() == role.lower()),
                         default=-1)

@@ -111,3 +111,8 @@ def test_exec_on_a_powered_off_node_says_to_power_it_on(run):
     node.container.status = "exited"
     with pytest.raises(NodeError, match="th-rtest01-overcloud-0 is exited.*power it on first"):
         node.exec(["true"])
+
+
+def test_a_role_that_cannot_name_a_host_is_refused(run):
+    with pytest.raises(ValueError, match="role 'compute_node' cannot name a node"):
+        _backend(run, FakeDocker()).start(1, role="compute_node")
