@@ -24,6 +24,11 @@ test-unit: setup
 test-long: setup
 	$(BIN)/pytest -m slow --run-slow $(PYTEST_ARGS)
 
+# The 3-controller + 1-compute deploy on pseudo-nodes; prints where the artefacts and timeline are.
+demo: setup
+	$(BIN)/harness image build
+	$(BIN)/harness run scenarios/deploy-manual.yaml
+
 clean:
 	-$(BIN)/harness down --all
 	rm -rf .harness
