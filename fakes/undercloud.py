@@ -19,7 +19,7 @@ from fakes.faults import FaultMiddleware, FaultRegistry
 from fakes.journal import Journal, JournalMiddleware
 from fakes.keystone.api import make_app as make_keystone_app
 from fakes.keystone.model import KeystoneModel
-from fakes.server import DEFAULT_THREADS, Listener, check_bind_address
+from fakes.server import DEFAULT_THREADS, Listener, check_bind_address, is_loopback
 from fakes.swift.api import make_app as make_swift_app
 from fakes.swift.model import SwiftModel
 from fakes.wsgi import mount_wsgi_app
@@ -142,7 +142,7 @@ class Undercloud:
     def _listen(self, service: str) -> None:
         port = self.endpoints.ports[service]
         for host in self.bind:
-            listener = Listener(self.wsgi_app(service, control=_is_loopback(host)),
+            listener = Listener(self.wsgi_app(service, control=is_loopback(host)),
                                 host, port, service, threads=self.threads)
             self.listeners.append(listener)
             port = listener.port  # with port 0, every address shares the first free port
@@ -185,10 +185,6 @@ class Undercloud:
         lines = ["# Fake undercloud credentials (tripleo-harness). Source this file."]
         lines += [f"export {k}={shlex.quote(v)}" for k, v in values.items()]
         return "\n".join(lines) + "\n"
-
-
-def _is_loopback(host: str) -> bool:
-    return check_bind_address(host).is_loopback
 
 
 def _hostport(host: str, port: int) -> str:

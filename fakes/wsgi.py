@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from functools import lru_cache
 from datetime import datetime, timezone
 from email.utils import formatdate
+from functools import lru_cache, partial
+from urllib.parse import urlsplit
 
+import requests
+from waitress.channel import ClientDisconnected
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 from werkzeug.wrappers import Response
 
 
@@ -55,8 +60,6 @@ RESPONSES_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 def mount_wsgi_app(rsps, root: str, app) -> None:
     """Answer every request under `root` (scheme://host:port) by calling `app` in-process."""
-    import re
-    from functools import partial
     pattern = re.compile(re.escape(root) + r"(?:[/?].*)?$")
     for method in RESPONSES_METHODS:
         rsps.add_callback(method, pattern, callback=partial(call_wsgi_app, app),
@@ -65,11 +68,6 @@ def mount_wsgi_app(rsps, root: str, app) -> None:
 
 def call_wsgi_app(app, request) -> tuple[int, list, bytes]:
     """Run a `requests.PreparedRequest` through `app`; (status, headers, body) for responses."""
-    from urllib.parse import urlsplit
-
-    import requests
-    from waitress.channel import ClientDisconnected
-    from werkzeug.test import EnvironBuilder, run_wsgi_app
 
     url = urlsplit(request.url)
     body = request.body
