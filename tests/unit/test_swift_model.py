@@ -118,3 +118,20 @@ def test_container_info_counts(swift):
     info = swift.container_info(ACCT, "c")
     assert (info.count, info.bytes) == (1, 3)
     assert [c.name for c in swift.account_info(ACCT)[1]] == ["c"]
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(steps=st.lists(st.floats(min_value=0, max_value=3, allow_nan=False), min_size=1, max_size=30))
+def test_distinct_last_modified_always_moves_forward_and_never_before_ceil(steps):
+    clock = ManualClock(1_700_000_000.0)
+    swift = SwiftModel(clock)
+    swift.put_container(ACCT, "c")
+    seen = []
+    for step in steps:
+        clock.advance(step)
+        info = swift.put_object(ACCT, "c", "o", b"x")
+        assert info.last_modified >= info.timestamp  # never earlier than real (ceil) rounding
+        seen.append(info.last_modified)
+    assert seen == sorted(set(seen))
