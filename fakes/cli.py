@@ -21,6 +21,14 @@ def _bind_address(ctx, param, values):
     return values
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (it holds the admin password), from the start."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
 @click.group()
 def undercloud() -> None:
     """The fake undercloud (Keystone, Heat, Swift)."""
@@ -63,8 +71,7 @@ def serve(binds, advertise, stackrc, keystone_port, heat_port, cfn_port, swift_p
                 for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         path = Path(stackrc)
-        path.write_text(cloud.stackrc_text())
-        os.chmod(path, 0o600)  # it holds the admin password
+        write_private(path, cloud.stackrc_text())
         for line in cloud.describe():
             click.echo(line)
         click.echo(f"advertised as {cloud.endpoints.host}; credentials in {path.resolve()} "
