@@ -13,7 +13,7 @@ from harness.nodes.cleanup import KeepPolicy
 from harness.runner import artefacts_dir, prepare, start_infrastructure
 from harness.runner_state import RunOptions, ScenarioRun
 from harness.scenario.actions import action
-from harness.scenario.loader import Scenario, Step, ScenarioError, validation_problems
+from harness.scenario.loader import Scenario, ScenarioError, Step, _step, validation_problems
 
 
 def scenario_from(data: dict, name: str = "python-scenario", where: Path | None = None) -> Scenario:
@@ -21,7 +21,8 @@ def scenario_from(data: dict, name: str = "python-scenario", where: Path | None 
     problems = validation_problems(body)
     if problems:
         raise ScenarioError("\n".join(f"{name}: {problem}" for problem in problems))
-    return Scenario(path=(where or Path.cwd()) / f"{name}.yaml", name=name, steps=(), raw=body)
+    steps = tuple(_step(index, item) for index, item in enumerate(body["steps"]))
+    return Scenario(path=(where or Path.cwd()) / f"{name}.yaml", name=name, steps=steps, raw=body)
 
 
 class Session:
