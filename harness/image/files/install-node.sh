@@ -18,6 +18,8 @@ for tool in os-collect-config os-refresh-config os-apply-config os-config-applie
     test -x "$VENV/bin/$tool" || { echo "missing entry point $tool in the venv" >&2; exit 1; }
     ln -sf "$VENV/bin/$tool" "/usr/bin/$tool"
 done
+# What was resolved (the pins fix only the agents themselves), for whoever debugs a node.
+"$VENV/bin/pip" freeze --disable-pip-version-check > "$VENV/pip-freeze.txt"
 
 # --- heat-agents elements, with python shebangs pointed at the venv (it holds their imports)
 install_element() {  # mode source destination
