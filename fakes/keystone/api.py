@@ -4,6 +4,8 @@ Thin: parsing and shaping only; `KeystoneModel` holds the state.
 """
 from __future__ import annotations
 
+import logging
+
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as RouteNotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -12,6 +14,7 @@ from fakes.keystone.errors import BadRequest, KeystoneError, NotFound, Unauthori
 from fakes.keystone.model import KeystoneModel, Token
 from fakes.wsgi import iso_micro, json_response, read_json, request_id, with_reason
 
+LOG = logging.getLogger(__name__)
 VERSION_ID = "v3.14"
 VERSION_UPDATED = "2020-04-07T00:00:00Z"
 MEDIA_TYPE = "application/vnd.openstack.identity-v3+json"
@@ -39,6 +42,9 @@ def make_app(keystone: KeystoneModel):
             response = error_response(_MethodNotAllowed(), keystone)
         except (RouteNotFound, HTTPException):
             response = error_response(NotFound("The resource could not be found."), keystone)
+        except Exception:  # a bug in the fake: keystone's 500 body, the traceback in the log
+            LOG.exception("keystone: %s %s failed", request.method, request.path)
+            response = error_response(KeystoneError(), keystone)
         response.headers["Vary"] = "X-Auth-Token"
         response.headers["x-openstack-request-id"] = request_id()
         return with_reason(response)(environ, start_response)

@@ -4,6 +4,7 @@ Thin: authorisation (token or temp URL), header shaping and listings; `SwiftMode
 """
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from werkzeug.wrappers import Request, Response
@@ -18,6 +19,7 @@ from fakes.swift.reads import (CONDITIONAL_KEYS, object_headers, serve_temp_url_
                                temp_url_headers, trans_id)
 from fakes.wsgi import http_date, json_response, with_reason
 
+LOG = logging.getLogger(__name__)
 HTML = "text/html; charset=UTF-8"
 TEMP_URL_INVALID = "401 Unauthorized: Temp URL invalid\n"
 ACCEPTED = "<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>"
@@ -49,6 +51,9 @@ class SwiftApi:
                                 headers={"Www-Authenticate": 'Swift realm="unknown"'})
         except SwiftError as error:
             response = self.error_response(error, request)
+        except Exception:  # a bug in the fake: Swift's own answer, the traceback in the log
+            LOG.exception("swift: %s %s failed", request.method, request.path)
+            response = Response("Internal server error.\n", status=500, content_type="text/plain")
         tid = trans_id()
         response.headers.extend((("X-Trans-Id", tid), ("X-Openstack-Request-Id", tid)))
         return with_reason(response)(environ, start_response)

@@ -100,3 +100,10 @@ def test_auth_catalog(client):
     token = client.post("/v3/auth/tokens", json=auth_body()).headers["X-Subject-Token"]
     catalog = client.get("/v3/auth/catalog", headers={"X-Auth-Token": token}).json["catalog"]
     assert len(catalog) == 4
+
+
+def test_a_bug_in_the_fake_is_keystones_500(client, keystone, monkeypatch):
+    monkeypatch.setattr(keystone, "authenticate", lambda auth: 1 / 0)
+    response = client.post("/v3/auth/tokens", json=auth_body())
+    assert response.status_code == 500
+    assert response.json["error"]["title"] == "Internal Server Error"

@@ -195,3 +195,11 @@ def test_fast_and_regular_temp_url_reads_answer_alike(client, swift, account, st
     assert fast.data == regular.data
     assert {k: v for k, v in fast.headers.items() if k not in ignore} == \
         {k: v for k, v in regular.headers.items() if k not in ignore}
+
+
+def test_a_bug_in_the_fake_is_swifts_500_not_a_traceback(client, swift, account, auth, monkeypatch):
+    monkeypatch.setattr(swift, "account_info", lambda account: 1 / 0)
+    response = client.head(f"/v1/{account}", headers=auth)
+    assert response.status_code == 500
+    response = client.get(f"/v1/{account}", headers=auth)
+    assert response.get_data(as_text=True) == "Internal server error.\n"
