@@ -163,3 +163,61 @@ def test_completed_stack_has_nothing_to_report(cloud, tmp_path):
     assert diagnosis.findings == []
     assert diagnosis.text.startswith("overcloud: CREATE_COMPLETE")
     assert "nothing wrong found" in diagnosis.text
+
+
+def test_artefacts_are_written_and_no_secret_survives_in_any_of_them(cloud, tmp_path):
+    deploy_short()
+    heat = HeatClient(connect())
+    AgentPlayer(heat).play("overcloud", stack_finished("CREATE"), timeout=60)
+    token = heat.heat.get_token()
+    url = deployed_servers(heat, "overcloud")[(COMPUTE, 0)].metadata_url
+    signature = re.search(r"temp_url_sig=(\w+)", url)[1]
+    leaky = FakeNode(f"th-t-{COMPUTE.lower()}-0", "192.0.2.12", journal_text=(
+        f"2026-11-29T02:25:24+0000 os-collect-config[1]: metadata_url={url}\n"
+        f"os-collect-config[1]: X-Auth-Token: {token} password {PASSWORD}\n"),
+        deployed={"cfg": {"json": 1.0, "notify": 2.0,
+                          "notify_text": f'{{"deploy_stdout": "{PASSWORD} curl -X PUT {url}"}}'}})
+    ctx = make_ctx(cloud, tmp_path / "run", **{f"{COMPUTE}-0": leaky})
+    outcome = {"scenario": "demo", "passed": False, "status": "CREATE_COMPLETE",
+               "error": f"OS_PASSWORD={PASSWORD} token {token}", "seconds": 3.2,
+               "steps": [{"action": "deploy", "args": {}, "seconds": 1.5, "error": None}]}
+    from harness.report import write_artefacts
+    summary_path = write_artefacts(ctx, outcome)
+    summary = json.loads(summary_path.read_text())
+    assert summary["errors"] == [] and summary["stack_status"] == "CREATE_COMPLETE"
+    written = sorted(p.relative_to(tmp_path / "run").as_posix()
+                     for p in (tmp_path / "run").rglob("*") if p.is_file())
+    for name in ("summary.json", "journal.json", "events.json", "events.txt", "timeline.json",
+                 "timeline.svg", "diagnosis.txt",
+                 f"nodes/{COMPUTE}-0/os-collect-config.journal",
+                 f"nodes/{COMPUTE}-0/heat-config/cfg.notify.json"):
+        assert name in written
+    assert not [name for name in written if "/." in name or name.startswith(".")]  # no temp left
+    for path in (tmp_path / "run").rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            for secret in (PASSWORD, token, signature):
+                assert secret not in text, f"{secret[:6]}... in {path}"
+    assert "CREATE_IN_PROGRESS  state changed" in (tmp_path / "run/events.txt").read_text()
+    assert summary["steps"][0]["seconds"] == 1.5
+
+
+def test_timeline_times_are_journal_entries_of_each_nodes_objects(cloud, tmp_path):
+    deploy_short()
+    heat = HeatClient(connect())
+    AgentPlayer(heat).play("overcloud", stack_finished("CREATE"), timeout=60)
+    from harness.report import timeline
+    view = gather(heat, "overcloud")
+    entries = cloud.journal.entries(service="swift")
+    rows = timeline.build(view, entries, {})
+    assert len(rows) == len(view.deployments) == 9     # 3 nodes x 3 waves of the short plan
+    for row in rows:
+        server = view.servers[row["node"]]
+        deployment = next(d for d in view.deployments
+                          if d.label == row["node"] and d.config_id == row["config_id"])
+        gets = {e["started_at"] for e in entries
+                if e["path"] == server.metadata_path and e["method"] == "GET"}
+        puts = {e["started_at"] for e in entries
+                if e["path"] == deployment.signal_path and e["method"] == "PUT"}
+        assert row["fetched"] in gets and row["signalled"] in puts
+        assert row["available"] <= row["fetched"] <= row["signalled"]
