@@ -70,7 +70,7 @@ def table(results: Sequence[CheckResult]) -> Table:
     for host in hosts:
         view.add_column(host, justify="center")
     for check_id in check_ids_of(results):
-        row = [check_id, checks.CHECKS[check_id].title.split(":")[0]]
+        row = [check_id, checks.CHECKS[check_id].title.split(": ")[0]]
         for host in hosts:
             result = cells.get((check_id, host))
             row.append(f"[{STYLES[result.outcome]}]{WORDS[result.outcome]}[/]" if result else "")
