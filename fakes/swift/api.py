@@ -188,7 +188,9 @@ class SwiftApi:
         return headers + temp_url_headers(request.args, obj) if temp_url else headers
 
     def object_put(self, request, account, container, obj):
-        if request.content_length is None and "chunked" not in request.headers.get(
+        # werkzeug reads a missing Content-Length as 0; Swift wants one (or chunked: waitress
+        # de-chunks and then sets CONTENT_LENGTH itself)
+        if not request.environ.get("CONTENT_LENGTH") and "chunked" not in request.headers.get(
                 "Transfer-Encoding", ""):
             raise LengthRequired()
         body = request.get_data()

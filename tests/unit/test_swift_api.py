@@ -203,3 +203,21 @@ def test_a_bug_in_the_fake_is_swifts_500_not_a_traceback(client, swift, account,
     assert response.status_code == 500
     response = client.get(f"/v1/{account}", headers=auth)
     assert response.get_data(as_text=True) == "Internal server error.\n"
+
+
+def test_account_and_container_listings(client, account, auth, stored):
+    listing = client.get(f"/v1/{account}?format=json", headers=auth)
+    assert [(c["name"], c["count"], c["bytes"]) for c in listing.json] == [("c", 1, 19)]
+    head = client.head(f"/v1/{account}/c", headers=auth)
+    assert head.status_code == 204
+    assert (head.headers["X-Container-Object-Count"], head.headers["X-Container-Bytes-Used"]) == \
+        ("1", "19")
+    objects = client.get(f"/v1/{account}/c", headers={**auth, "Accept": "application/json"}).json
+    assert objects[0]["hash"] == hashlib.md5(b'{"deployments": []}').hexdigest()
+    assert client.get(f"/v1/{account}/c?format=xml", headers=auth).status_code == 400
+
+
+def test_put_without_length_is_411(client, account, auth, stored):
+    response = client.put(f"/v1/{account}/c/o2", headers=auth,
+                          environ_overrides={"CONTENT_LENGTH": ""})
+    assert response.status_code == 411
