@@ -154,6 +154,12 @@ def _one_stuck(ctx, deployment, server, entries, node, state, findings) -> list[
         why = f"its signal PUT was answered {status}: " + SIGNAL_ERRORS.get(
             status, "the undercloud failed" if status >= 500 else "refused")
         extra = [f"    {len(rejected)} signal attempt(s), last at {_clock(ctx, rejected[-1]['started_at'])}"]
+    elif _signalled(row):
+        kind = "signalled-not-taken"
+        when = _clock(ctx, row["signalled"])
+        why = (f"signalled at {when}, after Heat had given up on it" if _cancelled(deployment)
+               else f"signalled at {when}, but Heat has not taken the signal yet")
+        prefix = ""
     elif ran:
         kind = "ran-not-signalled"
         notify = state.deployed[deployment.config_id].get("notify_text")
@@ -175,6 +181,13 @@ def _one_stuck(ctx, deployment, server, entries, node, state, findings) -> list[
     findings.append({"kind": kind, "node": deployment.label, "deployment": deployment.name,
                      "detail": prefix + why})
     return [f"  {deployment.name} ({deployment.resource or deployment.id}): {prefix}{why}", *extra]
+
+
+def _signalled(row: dict) -> bool:
+    """An accepted signal PUT since the deployment was published (an update's signal object
+    also holds the signal of the run before)."""
+    return row["signalled"] is not None and (row["available"] is None
+                                             or row["signalled"] >= row["available"])
 
 
 def _rejected_signals(entries, deployment) -> list[dict]:

@@ -6,6 +6,7 @@ Temp URLs carry signatures: only their paths (no query) are kept here.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -128,7 +129,7 @@ def _deployments(heat, view: StackView) -> list[Deployment]:
             id=item["id"], server_id=item["server_id"],
             label=view.label_of_server(item["server_id"]),
             name=config.get("name") or item["config_id"],
-            resource=inputs.get("deploy_resource_name") or "",
+            resource=_resource_name(inputs, view.stack["stack_name"]),
             config_id=item["config_id"], action=item.get("action", ""),
             status=item.get("status", ""), status_reason=item.get("status_reason", ""),
             created=epoch(item.get("creation_time")), updated=epoch(item.get("updated_time")),
@@ -136,6 +137,17 @@ def _deployments(heat, view: StackView) -> list[Deployment]:
             signal_path=url_path(inputs.get("deploy_signal_id"))))
     found.sort(key=lambda d: (d.created or 0, d.label))
     return found
+
+
+def _resource_name(inputs: dict, stack_name: str) -> str:
+    """The deployment resource's name; a deployment group's member is named by its index
+    only, so it is shown as `<group>[<index>]`, the group read from its signal object's name
+    (`<stack>-<group>-<12>-<index>-<12>`)."""
+    name = inputs.get("deploy_resource_name") or ""
+    signal = url_path(inputs.get("deploy_signal_id")) or ""
+    member = re.fullmatch(rf"{re.escape(stack_name)}-(\w+)-[a-z0-9]{{12}}-\d+-[a-z0-9]{{12}}",
+                          signal.rsplit("/", 1)[-1])
+    return f"{member[1]}[{name}]" if name.isdigit() and member else name
 
 
 def _config(heat, config_id: str) -> dict:

@@ -80,14 +80,14 @@ def _axis(svg, span: float, scale: float, y: float) -> None:
 def _legend(svg, y: float) -> None:
     x = 20
     for phase in ("poll wait", "agent", "hook", "signal", "agent + hook + signal"):
-        ET.SubElement(svg, "rect", x=str(x), y=str(y), width="14", height="14",
+        ET.SubElement(svg, "rect", x=f"{x:.1f}", y=str(y), width="14", height="14",
                       fill=COLOURS[phase])
         label = {"poll wait": "poll wait (published -> fetched)",
                  "agent": "agent run before the hook", "hook": "hook",
                  "signal": "signal (hook done -> PUT)",
                  "agent + hook + signal": "fetched -> signalled (no node data)"}[phase]
         _text(svg, x + 18, y + 11, label)
-        x += 24 + 7 * len(label)
+        x += 34 + 6.6 * len(label)
 
 
 def _text(svg, x, y, text: str, anchor: str = "start", size: str | None = None,

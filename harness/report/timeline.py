@@ -74,9 +74,11 @@ def _fetch(gets: list[dict], before: float | None, lower: float | None) -> dict 
 
 
 def _available(reads: list[dict], lower: float | None, fetched_version: float | None):
-    versions = sorted({v for v in map(version_of, reads) if v is not None})
-    if lower is not None:
-        versions = [v for v in versions if v >= lower]
+    """The earliest version seen since `lower`; with no lower bound (a finished update:
+    Heat keeps no start time for it) the version the agent fetched is the best estimate."""
+    if lower is None:
+        return fetched_version
+    versions = sorted({v for v in map(version_of, reads) if v is not None and v >= lower})
     if fetched_version is not None:
         versions = [v for v in versions if v <= fetched_version] or [fetched_version]
     return versions[0] if versions else None
