@@ -128,17 +128,15 @@ def write_section(body: str, path: Path = RESULTS) -> None:
 
 
 NOTES = (
-    "Reading: start time is boot time, and boot time is CPU: the slowest unit is the image's "
-    "`ssh-host-keys.service` (`ssh-keygen -A` makes RSA 3072, ECDSA and ed25519 host keys at "
-    "first boot), and N nodes boot on the same CPUs at once, so the time grows with N and with "
-    "the host's load (other helpers' builds and tests ran alongside; see the load column). The "
-    "engine side (create + start of the containers, in parallel) takes about 1 s for 4 nodes (measured apart, at load 7). "
-    "Making only an ed25519 host key would remove most of the boot's CPU work. Memory: an idle "
-    "node's processes (systemd, journald, dbus, logind, sshd) hold about 6 MiB; with "
-    "os-collect-config its Python adds about 30 MiB of RSS; the usage column adds the page cache "
-    "of the files read (the agent venv through fuse-overlayfs), charged to the first node that "
-    "reads them. Unconfigured, os-collect-config exits and systemd restarts it (the image's "
-    "`local` collector fails on the locale), so the agent figures are its start-up peak.")
+    "Reading: start time is boot time, and boot time is CPU: N nodes boot their systemd, "
+    "journald, dbus, logind and sshd (and make their SSH host key) on the same CPUs at once, so "
+    "the time grows with N and with the host's load (other helpers' builds and tests ran "
+    "alongside; see the load column and the slowest units above). The engine side (create + "
+    "start of the containers, in parallel) took about 1 s for 4 nodes, measured apart at load 7. "
+    "Memory: an idle node's processes hold about 6 MiB; os-collect-config's Python adds about "
+    "30 MiB of RSS; the usage column adds the page cache of the files read (the agent venv "
+    "through fuse-overlayfs), charged to the first node that reads them. Unconfigured, "
+    "os-collect-config exits and systemd restarts it, so the agent figures are its start-up peak.")
 
 
 def main() -> None:

@@ -87,7 +87,7 @@ def labelled_runs(client) -> dict[str, dict[str, str]]:
     """run id -> labels of one of its objects, for every labelled container and network."""
     runs: dict[str, dict[str, str]] = {}
     selector = {"label": LABEL_RUN}
-    for obj in [*client.containers.list(all=True, filters=selector),
+    for obj in [*client.containers.list(all=True, filters=selector, ignore_removed=True),
                 *client.networks.list(filters=selector)]:
         labels = obj.attrs.get("Labels") or obj.attrs.get("Config", {}).get("Labels") or {}
         runs.setdefault(labels[LABEL_RUN], labels)
@@ -97,7 +97,7 @@ def labelled_runs(client) -> dict[str, dict[str, str]]:
 def remove_run(client, run_id: str) -> int:
     """Remove the run's containers, then its networks, then its state dir. Returns the count."""
     selector = {"label": f"{LABEL_RUN}={run_id}"}
-    containers = client.containers.list(all=True, filters=selector)
+    containers = client.containers.list(all=True, filters=selector, ignore_removed=True)
     state_dirs = {(c.labels or {}).get(LABEL_STATE) for c in containers}
     _remove_containers(containers)
     networks = client.networks.list(filters=selector)

@@ -75,7 +75,7 @@ def list_nodes() -> None:
                  else "owner alive" if cleanup.owner_alive(owner) else "owner gone (stale)")
         click.echo(f"run {run_id}  started {owner.started}  pid {owner.pid}  {state}")
         selector = {"label": f"{cleanup.LABEL_RUN}={run_id}"}
-        for container in sorted(client.containers.list(all=True, filters=selector),
+        for container in sorted(client.containers.list(all=True, filters=selector, ignore_removed=True),
                                 key=lambda c: c.name):
             labels = container.labels
             click.echo(f"  {container.name:<32} {labels.get('tripleo-harness.role', '?'):<12} "

@@ -68,7 +68,7 @@ def child_env(tmp_path):
 
 def _leftovers(run_id: str) -> list[str]:
     client, selector = docker.from_env(), {"label": f"{cleanup.LABEL_RUN}={run_id}"}
-    return ([c.name for c in client.containers.list(all=True, filters=selector)]
+    return ([c.name for c in client.containers.list(all=True, filters=selector, ignore_removed=True)]
             + [n.name for n in client.networks.list(filters=selector)])
 
 

@@ -81,7 +81,7 @@ class FakeContainers:
         self.client.container_map[name] = container
         return container
 
-    def list(self, all=False, filters=None):
+    def list(self, all=False, filters=None, ignore_removed=False):
         return [c for c in self.client.container_map.values() if _matches(c.labels, filters)]
 
     def get(self, name):
