@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import time
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote
 
 from fakes.swift import tempurl
@@ -44,12 +45,19 @@ def split_path(path: str):
 
 def object_headers(info: ObjectInfo, temp_url: bool) -> list:
     """Swift's object headers; through a temp URL only public metadata is shown."""
-    meta = meta_headers("X-Object-Meta-", info.meta)
+    return list(_object_headers(info, tuple(info.meta.items()), temp_url))
+
+
+@lru_cache(maxsize=4096)
+def _object_headers(info: ObjectInfo, meta_items: tuple, temp_url: bool) -> tuple:
+    """Cached per stored version of an object (ObjectInfo is immutable; its metadata, which
+    it does not hash, is part of the key)."""
+    meta = meta_headers("X-Object-Meta-", dict(meta_items))
     if temp_url:
         meta = {k: v for k, v in meta.items() if k.lower().startswith("x-object-meta-public-")}
-    return [("Content-Type", info.content_type), ("Etag", info.etag),
+    return (("Content-Type", info.content_type), ("Etag", info.etag),
             ("Last-Modified", http_date(info.last_modified)),
-            ("X-Timestamp", f"{info.timestamp:.5f}"), ("Accept-Ranges", "bytes"), *meta.items()]
+            ("X-Timestamp", f"{info.timestamp:.5f}"), ("Accept-Ranges", "bytes"), *meta.items())
 
 
 def temp_url_headers(args, obj: str) -> list:
@@ -69,8 +77,8 @@ def serve_temp_url_read(api, environ, start_response):
     if method not in ("GET", "HEAD") or "temp_url_sig=" not in query \
             or any(key in environ for key in CONDITIONAL_KEYS):
         return None
-    args = dict(parse_qsl(query, keep_blank_values=True))
-    if args.keys() != FAST_QUERY_KEYS:
+    args = _query_args(query)
+    if args is None:
         return None
     try:
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
@@ -89,8 +97,22 @@ def serve_temp_url_read(api, environ, start_response):
     except SwiftError:
         return None
     tid = trans_id()
-    headers = object_headers(info, temp_url=True) + temp_url_headers(args, obj)
+    headers = object_headers(info, temp_url=True)
+    headers += _temp_url_headers(args["temp_url_expires"], obj)
     headers += [("Content-Length", str(info.length)), ("X-Trans-Id", tid),
                 ("X-Openstack-Request-Id", tid)]
     start_response("200 OK", headers)
     return [] if method == "HEAD" else [body]
+
+
+@lru_cache(maxsize=4096)
+def _query_args(query: str) -> dict | None:
+    """The fast path's query, parsed once per URL (every node polls its own URL over and over);
+    None unless it holds exactly temp_url_sig and temp_url_expires. Callers must not mutate it."""
+    args = dict(parse_qsl(query, keep_blank_values=True))
+    return args if args.keys() == FAST_QUERY_KEYS else None
+
+
+@lru_cache(maxsize=4096)
+def _temp_url_headers(expires: str, obj: str) -> tuple:
+    return tuple(temp_url_headers({"temp_url_expires": expires}, obj))
