@@ -11,6 +11,7 @@ import itertools
 import threading
 import time
 from collections import deque
+from functools import lru_cache
 
 from fakes.redact import redact_body, redact_headers, redact_query
 
@@ -92,8 +93,7 @@ class JournalMiddleware:
     def _entry(self, environ, request_body, captured, response_body, started, elapsed) -> dict:
         status = captured.get("status", "000 no response")
         response_headers = dict(captured.get("headers", []))
-        request_headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items()
-                           if k.startswith("HTTP_")}
+        request_headers = {_header_name(k): v for k, v in environ.items() if k[:5] == "HTTP_"}
         for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             if environ.get(key):
                 request_headers[key.replace("_", "-").title()] = environ[key]
@@ -111,6 +111,12 @@ class JournalMiddleware:
             "response_headers": redact_headers(response_headers), "response_body": resp_text,
             "response_body_truncated": resp_cut,
         }
+
+
+@lru_cache(maxsize=256)
+def _header_name(environ_key: str) -> str:
+    """`HTTP_X_AUTH_TOKEN` -> `X-Auth-Token`."""
+    return environ_key[5:].replace("_", "-").title()
 
 
 def _buffer_body(environ) -> bytes:

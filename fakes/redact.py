@@ -79,7 +79,9 @@ def redact_text(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def redact_query(query: str) -> str:
+    """Cached: a polling node sends the very same query string every time."""
     return redact_text(query)
 
 
