@@ -7,10 +7,10 @@ agents), and until the stack operation finishes (COMPLETE or FAILED, with Heat's
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
-from harness.overcloud.client import EventLog, HeatClient
+from harness.overcloud.client import EventLog, HeatClient, stack_of
 from harness.overcloud.errors import OvercloudError
 
 DEPLOYED_SERVER = "OS::Heat::DeployedServer"
@@ -23,6 +23,7 @@ class Snapshot:
     stack: dict
     resources: list
     top_statuses: list   # statuses of the top stack's own events since the watch began
+    paths: dict = field(default_factory=dict)   # stack id -> dotted path (EventLog.paths)
 
     @property
     def status(self) -> str:
@@ -42,7 +43,10 @@ class Snapshot:
                  f"{self.stack.get('stack_status_reason', '')}"]
         for row in self.resources:
             if row["resource_status"].endswith("_FAILED"):
-                lines.append(f"{row['resource_name']} ({row['resource_type']}): "
+                name, stack_id = stack_of(row)
+                where = f"{self.paths.get(stack_id, name)}.{row['resource_name']}" \
+                    if stack_id else row["resource_name"]
+                lines.append(f"{where} ({row['resource_type']}): "
                              f"{row['resource_status']}: {row['resource_status_reason']}")
         return lines
 
@@ -75,7 +79,7 @@ class StackWatcher:
             if self.log.is_top_stack_event(event):
                 self.top_statuses.append(event.get("resource_status", ""))
             self.echo(line)
-        return Snapshot(stack, resources, list(self.top_statuses))
+        return Snapshot(stack, resources, list(self.top_statuses), dict(self.log.paths))
 
     def until(self, done: Callable[[Snapshot], bool], awaited: str) -> Snapshot:
         while True:

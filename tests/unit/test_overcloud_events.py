@@ -104,12 +104,19 @@ def test_an_update_waits_for_signals_only_once_it_started():
     assert check(_snap("UPDATE_IN_PROGRESS", servers + [waiting], top=["UPDATE_IN_PROGRESS"]))
 
 
-def test_failures_list_every_failed_resource_with_its_reason():
+def test_failures_list_every_failed_resource_with_its_path_and_reason():
+    group = _row("overcloud", "top", "Step1")
+    member = _row("overcloud-Step1-abc", "g1", "0")
     snap = _snap("CREATE_FAILED", [
-        {"resource_name": "Step1", "resource_type": "OS::Heat::SoftwareDeploymentGroup",
-         "resource_status": "CREATE_FAILED", "resource_status_reason": "Error: resources[0]: x"}])
+        dict(group, resource_type="OS::Heat::SoftwareDeploymentGroup",
+             resource_status="CREATE_FAILED", resource_status_reason="Error: resources[0]: x"),
+        dict(member, resource_type="OS::Heat::SoftwareDeployment",
+             resource_status="CREATE_FAILED", resource_status_reason="Error: y")])
+    snap.paths.update({"top": "overcloud", "g1": "overcloud.Step1"})
     snap.stack["stack_status_reason"] = "Resource CREATE failed: Error: ..."
     lines = snap.failures()
     assert lines[0].startswith("overcloud: CREATE_FAILED: Resource CREATE failed")
-    assert "Step1 (OS::Heat::SoftwareDeploymentGroup): CREATE_FAILED: Error: resources[0]: x" \
-        in lines
+    assert lines[1:] == [
+        "overcloud.Step1 (OS::Heat::SoftwareDeploymentGroup): CREATE_FAILED: Error: "
+        "resources[0]: x",
+        "overcloud.Step1.0 (OS::Heat::SoftwareDeployment): CREATE_FAILED: Error: y"]
