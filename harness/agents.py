@@ -203,5 +203,5 @@ def prepare_for_local_data(node, interval: float) -> None:
     ensure_agent_locale(node)
     _must(node, f"install -d -m 0700 -o root -g root {LOCAL_DATA_DIR}")
     node.put_file(INTERVAL_FILE, interval_data(interval), 0o600)
-    node.put_file(OCC_CONF, ("[DEFAULT]\ncommand=os-refresh-config\ncollectors=request,local\n"
+    node.put_file(OCC_CONF, ("[DEFAULT]\ncommand=os-refresh-config\ncollectors=request\ncollectors=local\n"
                              f"polling_interval={_seconds(interval)}\n").encode(), 0o644)

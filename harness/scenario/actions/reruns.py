@@ -28,6 +28,10 @@ def _inputs(node, name: str) -> dict:
     return {item.get("name"): item.get("value") for item in config.get("inputs", [])}
 
 
+def _signal_path(node, file: str) -> str:
+    return urlsplit(_inputs(node, file).get("deploy_signal_id") or "").path
+
+
 def run_snapshot(run, step) -> None:
     name = step.args.get("name", "before")
     nodes = run.select(step.args.get("nodes", "all"))
@@ -51,17 +55,25 @@ def run_verify_reruns(run, step) -> None:
     for label, old_files in before["files"].items():
         node = run.all_nodes[label]
         now = deployed_files(node)
+        runs_per_signal: dict[str, int] = {}
         for file, mtime in old_files.items():
             if now.get(file) != mtime:
                 problems.append(f"{label}: {file} ran again although its inputs did not change")
-            signal = urlsplit(_inputs(node, file).get("deploy_signal_id") or "").path
-            if signal and signals.get(signal):
-                problems.append(f"{label}: {file} signalled {signals[signal]} more time(s)")
+            runs_per_signal.setdefault(_signal_path(node, file), 0)
         for file in sorted(set(now) - set(old_files)):
-            action = _inputs(node, file).get("deploy_action")
+            inputs = _inputs(node, file)
             updates += 1
-            if action != "UPDATE":
-                problems.append(f"{label}: new run {file} is {action}, expected UPDATE")
+            if inputs.get("deploy_action") != "UPDATE":
+                problems.append(f"{label}: new run {file} is {inputs.get('deploy_action')}, "
+                                "expected UPDATE")
+            path = urlsplit(inputs.get("deploy_signal_id") or "").path
+            runs_per_signal[path] = runs_per_signal.get(path, 0) + 1
+        # A deployment signals through the same object on every run: one signal per new run
+        # (an UPDATE with new inputs); any more is a deployment that ran twice unchanged.
+        for path, runs in runs_per_signal.items():
+            if path and signals.get(path, 0) > runs:
+                problems.append(f"{label}: {signals[path]} signal(s) to {path.rsplit('/', 1)[-1]} "
+                                f"for {runs} new run(s)")
     newly = run.configured - before["configured"]
     reconfigured = [label for label in before["files"] if label in newly]
     if reconfigured:
