@@ -9,7 +9,8 @@ import click
 from harness.overcloud.client import HeatClient, connect
 from harness.overcloud.environment import parse_assignments, port_map
 from harness.overcloud.errors import OvercloudError
-from harness.overcloud.progress import StackWatcher, finished, waiting_for_signals
+from harness.overcloud.progress import (StackWatcher, failed_outputs, finished,
+                                         waiting_for_signals)
 from harness.overcloud.render import render
 
 
@@ -38,7 +39,8 @@ def _finish(watcher: StackWatcher, action: str, nodes: int, no_wait: bool) -> No
     else:
         snap = watcher.until(finished(action), f"{name} to finish {action}")
     if snap.status.endswith("_FAILED"):
-        raise OvercloudError(f"{name} {snap.status}:\n  " + "\n  ".join(snap.failures()))
+        lines = snap.failures() + failed_outputs(watcher.client, snap)
+        raise OvercloudError(f"{name} {snap.status}:\n  " + "\n  ".join(lines))
     click.echo(f"{name}: {snap.status}")
 
 

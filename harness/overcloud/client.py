@@ -97,6 +97,11 @@ class HeatClient:
         return self._call("GET", "/software_deployments", "listing software deployments",
                           params={"server_id": server_id}).json()["software_deployments"]
 
+    def deployment(self, deployment_id: str) -> dict:
+        return self._call("GET", f"/software_deployments/{deployment_id}",
+                          f"reading software deployment {deployment_id}"
+                          ).json()["software_deployment"]
+
     def events(self, stack: dict, marker: str | None = None, nested_depth: int = 5) -> list:
         params = {"nested_depth": nested_depth, "sort_dir": "asc"}
         if marker:

@@ -51,6 +51,22 @@ class Snapshot:
         return lines
 
 
+def failed_outputs(client: HeatClient, snap: Snapshot) -> list[str]:
+    """What each failed deployment's node reported on stderr (the agent's signal), so the
+    error says which node failed and why, not only that one did."""
+    lines = []
+    for row in snap.resources:
+        if row["resource_type"] in DEPLOYMENT_TYPES and row["resource_status"].endswith(
+                "_FAILED") and row.get("physical_resource_id"):
+            deployment = client.deployment(row["physical_resource_id"])
+            outputs = deployment.get("output_values") or {}
+            stderr = (outputs.get("deploy_stderr") or "").strip().splitlines()[-5:]
+            lines.append(f"server {deployment.get('server_id')}: deploy_status_code "
+                         f"{outputs.get('deploy_status_code')}"
+                         + "".join(f"\n    {line}" for line in stderr))
+    return lines
+
+
 class StackWatcher:
     """Polls one stack, echoing new event lines, until a condition holds or the deadline."""
 

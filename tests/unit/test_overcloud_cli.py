@@ -91,6 +91,9 @@ def test_blocking_deploy_fails_with_heats_reasons_when_a_node_fails(cloud, tmp_p
     assert result.exit_code == 1
     assert "overcloud CREATE_FAILED" in result.output
     assert "Deployment exited with non-zero status code: 1" in result.output
+    # and what the node said on stderr, naming it
+    assert ("wave HostsEntry fails on purpose on overcloud-novacompute-0 "
+            "(fail_on=ComputeDeployedServer-0)") in result.output
     assert ("overcloud-novacompute-0", "HostsEntry", 1) in agents.signals
 
 
