@@ -52,7 +52,9 @@ def deployment_row(deployment, server, entries: list[dict], stats: dict) -> dict
             "resource": deployment.resource, "action": deployment.action,
             "status": deployment.status, "config_id": deployment.config_id,
             "available": available, "fetched": fetch["started_at"] if fetch else None,
-            "hook_start": hook_start, "hook_end": hook_end, "signalled": signalled}
+            "hook_start": hook_start, "hook_end": hook_end, "signalled": signalled,
+            "metadata_path": server.metadata_path if server else None,
+            "signal_path": deployment.signal_path}
 
 
 def _lower_bound(deployment) -> float | None:
