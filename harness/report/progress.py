@@ -136,9 +136,10 @@ class Progress:
             return None
         roles = sorted({label.rsplit("-", 1)[0] for label in self.nodes})
         target = signal_target(entry["path"].rsplit("/", 1)[-1], self.ctx.stack_name, roles)
-        if target is None or target[0] not in self.nodes:
+        if target is None:
             return None
-        node = self.nodes[target[0]]
+        # a node added by a later step (scale-up) was not in the context at the start
+        node = self.nodes.setdefault(target[0], NodeProgress(target[0], "?"))
         node.wave, node.signals = target[1], node.signals + 1
         return (f"[{self._elapsed():6.1f}s] {node.label} signalled {node.wave} "
                 f"({node.signals} done; stack {self.status})")

@@ -132,3 +132,13 @@ def test_progress_in_plain_mode_says_each_change_once():
     assert len(signalled) == 1 and "Controller-0 signalled Step1 (1 done" in signalled[0]
     assert progress.status == "CREATE_IN_PROGRESS"
     assert progress.nodes["Controller-0"].last_poll == 1006.1
+
+
+def test_progress_table_mode_draws_nodes_and_status():
+    stream = io.StringIO()
+    progress = Progress(Ctx(Journal(SYNTHETIC)), stream=stream, plain=False, interval=60)
+    with progress:
+        progress.update("2026-11-29 02:25:24Z [overcloud]: CREATE_COMPLETE  Stack CREATE completed")
+        progress.poll()
+    text = stream.getvalue()
+    assert "Controller-0" in text and "Step1" in text and "overcloud: CREATE_COMPLETE" in text
