@@ -131,6 +131,10 @@ def _never_fetched(ctx, label, names, node, state, findings) -> list[str]:
         fix = ("configure the agent: write /etc/os-collect-config.conf with its metadata_url "
                "(`openstack stack resource metadata <stack> deployed-server`) and "
                "`systemctl restart os-collect-config`, or run the configuration script")
+    elif _cut_off(ctx, node):
+        why = (f"its agent never fetched its metadata object: the node cannot connect to "
+               f"{undercloud}:{_swift_port(ctx)} (partitioned or firewalled)")
+        fix = "reconnect the node to the undercloud network (`heal`) or open the port"
     else:
         why = (f"its agent never fetched its metadata object from {undercloud}: agent not "
                "configured, or it cannot reach the undercloud")
@@ -177,6 +181,8 @@ def _one_stuck(ctx, deployment, server, entries, node, state, findings) -> list[
             entries, server.metadata_path, ("GET", "HEAD"), ok_only=False))
         why = (f"has not fetched its metadata since the deployment was published (last poll "
                f"at {_clock(ctx, last)}; agent {state.agent_active if state else 'unknown'})")
+        if _cut_off(ctx, node):
+            why += f"; the node cannot connect to the undercloud's port {_swift_port(ctx)} now"
         extra = _journal_tail(node, state)
     findings.append({"kind": kind, "node": deployment.label, "deployment": deployment.name,
                      "detail": prefix + why})
@@ -188,6 +194,19 @@ def _signalled(row: dict) -> bool:
     also holds the signal of the run before)."""
     return row["signalled"] is not None and (row["available"] is None
                                              or row["signalled"] >= row["available"])
+
+
+def _swift_port(ctx) -> int:
+    endpoints = getattr(ctx.undercloud, "endpoints", None)
+    return endpoints.ports.get("swift", 8080) if endpoints is not None else 8080
+
+
+def _cut_off(ctx, node) -> bool:
+    """The node is up but cannot open a connection to the undercloud's Swift."""
+    endpoints = getattr(ctx.undercloud, "endpoints", None)
+    if node is None or endpoints is None:
+        return False
+    return nodeview.reaches(node, endpoints.host, _swift_port(ctx)) is False
 
 
 def _rejected_signals(entries, deployment) -> list[dict]:

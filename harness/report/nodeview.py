@@ -67,6 +67,16 @@ def node_state(node) -> NodeState:
     return NodeState(True, status, active, deployed)
 
 
+def reaches(node, host: str, port: int) -> bool | None:
+    """Can the node open a TCP connection to host:port? None when the node cannot be asked."""
+    probe = (f"import socket; socket.create_connection(({host!r}, {int(port)}), timeout=3)"
+             ".close()")
+    try:
+        return node.exec(["python3", "-c", probe]).exit_code == 0
+    except Exception:
+        return None
+
+
 def agent_journal(node, lines: int | None = None) -> str:
     """The agent's journal, redacted (it logs metadata URLs with their signatures)."""
     try:

@@ -36,11 +36,15 @@ class FakeNode:
     agent: str = "active"
     deployed: dict = field(default_factory=dict)
     journal_text: str = "-- No entries --"
+    connects: bool = True          # can it open a connection to the undercloud
+
 
     def status(self) -> str:
         return self.status_text
 
     def exec(self, command, user="root") -> ExecResult:
+        if command[0] == "python3" and "socket" in command[2]:
+            return ExecResult(0 if self.connects else 1, "", "" if self.connects else "timed out")
         if command[0] == "python3":
             return ExecResult(0, json.dumps(self.deployed), "")
         if command[:2] == ["systemctl", "is-active"]:
@@ -120,6 +124,16 @@ def test_unconfigured_node_is_named_with_the_deployments_waiting_for_it(cloud, t
         "detail": diagnosis.findings[0]["detail"]}]
     assert "os-collect-config is inactive" in diagnosis.text
     assert f"WAITING {COMPUTE}-0 (th-t-{COMPUTE.lower()}-0, 192.0.2.12): Bootstrap" in diagnosis.text
+
+
+def test_partitioned_node_is_told_from_an_unconfigured_one(cloud, tmp_path):
+    deploy_short()
+    player = AgentPlayer(HeatClient(connect()))
+    player.play_round(player_nodes(player, LABELS[:2]))
+    cut = FakeNode(f"th-t-{COMPUTE.lower()}-0", "192.0.2.12", connects=False)
+    diagnosis = diagnose(make_ctx(cloud, tmp_path, **{f"{COMPUTE}-0": cut}))
+    assert [f["kind"] for f in diagnosis.findings] == ["metadata-never-fetched"]
+    assert "cannot connect to 127.0.0.1:8080 (partitioned or firewalled)" in diagnosis.text
 
 
 def test_powered_off_node_is_reported_as_down(cloud, tmp_path):
