@@ -55,7 +55,16 @@ def undercloud() -> None:
               help="Worker threads per listener.")
 def serve(binds, advertise, stackrc, keystone_port, heat_port, cfn_port, swift_port, username,
           password, project, last_modified, threads) -> None:
-    """Serve Keystone :5000, Heat :8004, Heat CFN :8000 and Swift :8080 (0 = a free port)."""
+    """Serve Keystone :5000, Heat :8004, Heat CFN :8000 and Swift :8080 (0 = a free port).
+
+    \b
+    On loopback listeners every port also answers the control API:
+      POST /_harness/reset               rebuild all state (same credentials)
+      GET  /_harness/requests            the request journal (secrets redacted)
+      PUT  /_harness/clock               {"offset": s} | {"now": epoch} | {"advance": s}
+      POST /_harness/faults              e.g. {"service": "swift", "action": "fail",
+                                         "status": 503, "count": 2}
+    """
     from fakes.undercloud import Undercloud
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     ports = {"keystone": keystone_port, "heat": heat_port, "cfn": cfn_port, "swift": swift_port}
