@@ -39,8 +39,13 @@ class Undercloud:
         self.bind = (bind,) if isinstance(bind, str) else tuple(bind)
         if not self.bind:
             raise ValueError("give at least one bind address, e.g. 127.0.0.1")
-        for host in self.bind:
-            check_bind_address(host)
+        addresses = [check_bind_address(host) for host in self.bind]
+        wildcards = [a for a in addresses if a.is_unspecified]
+        if wildcards and any(a.version == w.version for w in wildcards for a in addresses
+                             if a is not w):
+            raise ValueError(f"{wildcards[0]} already listens on every address of its family: "
+                             "give it alone, or give specific addresses (e.g. 127.0.0.1 and the "
+                             "provisioning address, which also keeps the control API on loopback)")
         host = advertise or self.bind[0]
         if check_bind_address(host).is_unspecified:
             raise ValueError(f"cannot advertise {host}: clients need a real address; "

@@ -155,6 +155,7 @@ def test_stackrc_text(undercloud):
 @pytest.mark.parametrize("kwargs,message", [
     ({"bind": ("localhost",)}, "not an IP address"),
     ({"bind": ("0.0.0.0",)}, "advertise"),
+    ({"bind": ("0.0.0.0", "127.0.0.1"), "advertise": "192.0.2.1"}, "every address"),
     ({"bind": ()}, "at least one"),
     ({"ports": {"nova": 1}}, "unknown service"),
     ({"last_modified": "floor"}, "last_modified"),
