@@ -2,12 +2,15 @@
 clean-up that every run does however it ends."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import docker
 import pytest
 
 from harness.nodes.cleanup import LABEL_RUN
 from harness.runner import RunOptions, run_scenario
 from harness.runner_session import scenario_from
+from harness.scenario.loader import load_scenario
 
 pytestmark = pytest.mark.docker
 CONTROLLER, COMPUTE = "ControllerDeployedServer", "ComputeDeployedServer"
@@ -49,3 +52,13 @@ def test_nothing_labelled_is_left_after_a_failing_scenario(tmp_path, monkeypatch
     assert not outcome.passed
     assert "timed out" in outcome.message
     assert run_ids and labelled(run_ids[0]) == []
+
+
+SHIPPED = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario(path):
+    """`make test` runs every shipped scenario too (as `pytest scenarios/` does)."""
+    outcome = run_scenario(load_scenario(path), RunOptions())
+    assert outcome.passed, f"{outcome.message}\nartefacts: {outcome.run_dir}"
