@@ -6,10 +6,10 @@ import json
 
 import click
 
-from harness.overcloud.client import HeatClient, connect
+from harness.overcloud.client import HeatClient, connect, server_offset
 from harness.overcloud.environment import parse_assignments, port_map
 from harness.overcloud.errors import OvercloudError
-from harness.overcloud.progress import (StackWatcher, failed_outputs, finished,
+from harness.overcloud.progress import (StackWatcher, failed_outputs, finished, settle_after,
                                          waiting_for_signals)
 from harness.overcloud.render import render
 
@@ -98,7 +98,8 @@ def scale(stack_name, count_items, address_items, no_wait, timeout_min):
     """Change role counts of the overcloud (a PATCH update: everything else is kept)."""
     def body():
         counts = _counts(count_items)
-        client = HeatClient(connect())
+        connection = connect()
+        client = HeatClient(connection)
         stack = client.show(stack_name)
         params = stack.get("parameters") or {}
         roles = sorted(key[:-5] for key in params if key.endswith("Count"))
@@ -114,7 +115,7 @@ def scale(stack_name, count_items, address_items, no_wait, timeout_min):
             patch["DeployedServerPortMap"] = current
         total = sum(counts.get(role, int(params[f"{role}Count"])) for role in roles)
         watcher = StackWatcher(client, stack, click.echo, timeout_min * 60)
-        watcher.skip_past_events()
+        settle_after(watcher.skip_past_events(), server_offset(connection))
         click.echo(f"Updating stack {stack_name}: " + ", ".join(
             f"{role} -> {n}" for role, n in counts.items()))
         client.patch(stack, {"parameters": patch, "timeout_mins": timeout_min})

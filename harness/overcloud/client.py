@@ -38,6 +38,17 @@ def heat_error(response, what: str) -> OvercloudError:
                           + (f" ({detail})" if detail else ""))
 
 
+def server_offset(connection) -> float:
+    """Undercloud time minus local time, from the token Keystone just issued (its issued_at is
+    the undercloud's clock; a fake undercloud's clock may be moved on purpose)."""
+    import time
+    try:
+        access = connection.session.auth.get_access(connection.session)
+        return access.issued.timestamp() - time.time()
+    except Exception:  # noqa: BLE001 - no token time: assume the clocks agree
+        return 0.0
+
+
 class HeatClient:
     """The few orchestration calls the harness makes, over openstacksdk's orchestration proxy
     (a keystoneauth adapter: it authenticates, finds the endpoint and follows Heat's 302s)."""

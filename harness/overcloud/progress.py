@@ -6,6 +6,7 @@ agents), and until the stack operation finishes (COMPLETE or FAILED, with Heat's
 """
 from __future__ import annotations
 
+import calendar
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -81,11 +82,13 @@ class StackWatcher:
         self.top_statuses: list[str] = []
         self._last_summary = ""
 
-    def skip_past_events(self) -> None:
-        """Start the event lines after what already happened (for an update)."""
+    def skip_past_events(self) -> str | None:
+        """Start the event lines after what already happened (for an update); returns the
+        time of the last event so far."""
         self.log.learn(self.client.resources(self.stack))
-        self.log.new_lines(self.client, self.stack)
+        past = self.log.new_events(self.client, self.stack)
         self.top_statuses.clear()
+        return past[-1][0].get("event_time") if past else None
 
     def snapshot(self) -> Snapshot:
         stack = self.client.show(self.stack["id"])
@@ -119,6 +122,24 @@ class StackWatcher:
         if summary != self._last_summary:
             self._last_summary = summary
             self.echo(summary)
+
+
+def settle_after(last_event_time: str | None, server_offset: float,
+                 sleep: Callable[[float], None] = time.sleep) -> float:
+    """Wait until the undercloud's clock is past the second after the stack's last event.
+
+    Swift's Last-Modified is whole seconds rounded up and Heat takes a signal object newer than
+    a deployment's update for a new signal: an update started within that second would re-read
+    the previous run's signals and complete without the nodes running anything (real Heat does
+    the same; operators are never that quick). `server_offset` is undercloud time minus local
+    time. Returns the seconds waited (at most 2)."""
+    if not last_event_time:
+        return 0.0
+    last = calendar.timegm(time.strptime(last_event_time, "%Y-%m-%dT%H:%M:%SZ"))
+    wait = min(2.0, last + 2 - (time.time() + server_offset))
+    if wait > 0:
+        sleep(wait)
+    return max(wait, 0.0)
 
 
 def finished(action: str) -> Callable[[Snapshot], bool]:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from harness.overcloud.client import EventLog, stack_of
-from harness.overcloud.progress import Snapshot, finished, waiting_for_signals
+import time
+
+from harness.overcloud.progress import Snapshot, finished, settle_after, waiting_for_signals
 
 REAL = Path("/work/shared/reference/real-heat")
 
@@ -120,3 +122,16 @@ def test_failures_list_every_failed_resource_with_its_path_and_reason():
         "overcloud.Step1 (OS::Heat::SoftwareDeploymentGroup): CREATE_FAILED: Error: "
         "resources[0]: x",
         "overcloud.Step1.0 (OS::Heat::SoftwareDeployment): CREATE_FAILED: Error: y"]
+
+
+def test_settle_waits_until_the_undercloud_is_past_the_second_after_the_last_event():
+    waited = []
+    now = time.time()
+    last = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+    assert 0 < settle_after(last, 0.0, waited.append) <= 2.0
+    assert len(waited) == 1
+    # an undercloud clock 10 s ahead is already past it; one 10 s behind waits at most 2 s
+    assert settle_after(last, 10.0, waited.append) == 0.0
+    assert settle_after(last, -10.0, waited.append) == 2.0
+    assert settle_after(None, 0.0, waited.append) == 0.0
+    assert waited[1:] == [2.0]
