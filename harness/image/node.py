@@ -1,6 +1,6 @@
 """Stage 2: the agents and the node setup, installed by a container of the base image.
 
-The container has no network and the build context mounted read-only at /tmp/build; it runs
+The container has no network and the build context mounted read-only at /mnt; it runs
 files/install-node.sh. It carries the label `tripleo-harness.run=image-build-<pid>` and is removed
 in a `finally` (also on failure and Ctrl-C). The finished container's file system is then exported and imported as the image (one layer):
 a `docker commit` would copy the build container's run label into the image (the engine merges
@@ -23,7 +23,7 @@ from harness.image.wheels import heat_agents_tree, wheelhouse
 log = logging.getLogger(__name__)
 
 RUN_LABEL = "tripleo-harness.run"
-BUILD_MOUNT = "/tmp/build"
+BUILD_MOUNT = "/mnt"  # empty in the base image: the mount point leaves nothing in the node image
 INSTALL_TIMEOUT_S = 900
 IMAGE_ENV = ["container=docker", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
 

@@ -14,7 +14,7 @@ Found on this engine (Docker 20.10, cgroup v1, cgroupfs driver, fuse-overlayfs s
   `docker stop` shuts the node down cleanly instead of waiting for the kill. `docker import` cannot
   set STOPSIGNAL in the image, so it is a run option.
 - the image masks what cannot work in a container (udev, gettys, kernel file system mounts,
-  remount-fs, pstore) and the apt/fstrim/e2scrub timers (files/masked-units.txt), so
+  remount-fs, pstore) and the apt/fstrim/e2scrub timers (files/masked-units.conf), so
   `systemctl is-system-running` reaches `running`, not `degraded`.
 
 RUN_OPTIONS are keyword arguments for the Docker SDK's `containers.run()` / `containers.create()`;

@@ -70,7 +70,7 @@ def test_success_imports_the_exported_file_system_and_removes_the_container(tmp_
     assert image == recipe.base_tag
     assert kwargs["labels"] == {"tripleo-harness.run": f"image-build-{os.getpid()}"}
     assert kwargs["network_mode"] == "none"
-    assert kwargs["volumes"] == {str(tmp_path): {"bind": "/tmp/build", "mode": "ro"}}
+    assert kwargs["volumes"] == {str(tmp_path): {"bind": "/mnt", "mode": "ro"}}
     (stream, repository, tag, changes), = client.api.imports
     assert (stream, f"{repository}:{tag}") == ([b"tar"], recipe.node_tag)
     assert f"LABEL {r.RECIPE_LABEL}={recipe.node_hash()}" in changes

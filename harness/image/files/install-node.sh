@@ -1,10 +1,11 @@
 #!/bin/bash
-# Runs INSIDE a container of the base image, with no network: /tmp/build (read-only) holds
-# the wheelhouse, the heat-agents source tree and these files. Paths follow RDO's packages
-# (openstack-heat-agents.spec, os-collect-config.spec).
+# Runs INSIDE a container of the base image, with no network. /mnt (read-only; empty in the
+# base image, so the mount leaves nothing behind) holds the wheelhouse, the heat-agents source
+# tree and these files. Paths follow RDO's packages (openstack-heat-agents.spec,
+# os-collect-config.spec).
 set -euo pipefail
 
-BUILD=/tmp/build
+BUILD=/mnt
 FILES=$BUILD/files
 ELEMENTS=$BUILD/heat-agents
 VENV=/opt/heat-agents
@@ -65,7 +66,7 @@ chmod 440 "/etc/sudoers.d/$LOGIN_USER"
 visudo -c -q
 
 # --- systemd as PID 1 in a container
-grep -v '^\s*\(#\|$\)' "$FILES/masked-units.txt" | xargs systemctl mask
+grep -v '^\s*\(#\|$\)' "$FILES/masked-units.conf" | xargs systemctl mask
 systemctl set-default multi-user.target
 
 # --- no per-machine identity or caches in the image
