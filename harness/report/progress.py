@@ -93,6 +93,22 @@ class Progress:
         if self._live is not None:
             self._live.update(self._table())
             self._live.__exit__(*exc)
+        if exc and exc[0] is not None:
+            self._save_interrupted(exc[1])
+
+    def _save_interrupted(self, error) -> None:
+        """The run is being torn down by an exception (Ctrl-C included): keep what is known
+        now; the nodes and the undercloud are still there."""
+        from harness.report.artefacts import write_artefacts
+
+        name = getattr(self.ctx.scenario, "name", "")
+        try:
+            path = write_artefacts(self.ctx, {
+                "scenario": name, "passed": False, "status": self.status,
+                "error": f"interrupted: {type(error).__name__}: {error}", "steps": []})
+            self._say(f"interrupted; artefacts so far: {path.parent}")
+        except Exception as failure:  # never hide the interruption behind a reporting error
+            self._say(f"interrupted; could not write artefacts: {failure}")
 
     # -- input -------------------------------------------------------------------------------
     def update(self, step: str) -> None:

@@ -142,3 +142,16 @@ def test_progress_table_mode_draws_nodes_and_status():
         progress.poll()
     text = stream.getvalue()
     assert "Controller-0" in text and "Step1" in text and "overcloud: CREATE_COMPLETE" in text
+
+
+def test_an_interrupted_run_keeps_its_artefacts(tmp_path):
+    ctx = Ctx(Journal(SYNTHETIC))
+    ctx.run_dir, ctx.heat, ctx.scenario = tmp_path, None, None
+    stream = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        with Progress(ctx, stream=stream, plain=True, interval=60):
+            raise KeyboardInterrupt
+    summary = (tmp_path / "summary.json").read_text()
+    assert "interrupted: KeyboardInterrupt" in summary
+    assert (tmp_path / "journal.json").exists()
+    assert f"artefacts so far: {tmp_path}" in stream.getvalue()
