@@ -121,8 +121,6 @@ class DockerBackend(NodeBackend):
             if len(errors) > 1:
                 errors[0].add_note(f"{len(errors) - 1} more node(s) of {count} failed to boot too")
             raise errors[0]
-        for node in created:  # host keys are made at first boot, so only now can they be read
-            self._host_keys[node.name] = keys.host_key_line(node)
         keys.write_known_hosts(self.run, self._host_keys.values())
         return created
 
@@ -156,6 +154,8 @@ class DockerBackend(NodeBackend):
         try:
             node.container.start()
             node.wait_ready()
+            # host keys are made at first boot, so only now can they be read
+            self._host_keys[node.name] = keys.host_key_line(node)
         except Exception as error:  # reported after every node had its chance
             return error
         return None

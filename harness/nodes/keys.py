@@ -16,6 +16,7 @@ from harness.nodes.run import Run
 
 HOST_KEY = "/etc/ssh/ssh_host_ed25519_key.pub"
 SSHD = "/usr/sbin/sshd"
+NO_SSHD = 3  # the exit code that says "this image has no sshd"
 
 
 def run_keypair(run: Run) -> KeyPair:
@@ -50,11 +51,11 @@ def merge_options(*option_sets: dict) -> dict:
 def host_key_line(node, timeout: float = 30.0) -> str | None:
     """`<address> ssh-ed25519 AAAA...` once the node's first boot made its host key; None
     for an image without sshd (it cannot be reached by SSH anyway)."""
-    if not node.exec(["test", "-x", SSHD]).ok:
-        return None
     deadline, seen = time.monotonic() + timeout, ""
     while time.monotonic() < deadline:
-        result = node.exec(["cat", HOST_KEY])
+        result = node.exec(f"test -x {SSHD} || exit {NO_SSHD}; cat {HOST_KEY}")
+        if result.exit_code == NO_SSHD:
+            return None
         if result.ok and result.stdout.strip():
             algorithm, key = result.stdout.split()[:2]
             return f"{node.address} {algorithm} {key}"
