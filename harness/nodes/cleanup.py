@@ -198,6 +198,8 @@ def _install_signal_handlers() -> None:
         return
     for signum in (signal.SIGINT, signal.SIGTERM):
         previous = signal.getsignal(signum)
+        if previous is signal.SIG_IGN:  # e.g. SIGINT of a background job: keep ignoring it
+            continue
         signal.signal(signum, _make_handler(previous))
 
 

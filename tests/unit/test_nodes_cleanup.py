@@ -129,3 +129,9 @@ def test_atexit_teardown_skips_runs_of_another_process():
     assert torn == []
     cleanup._teardown_all(owner_pid=os.getpid())
     assert torn == ["rfork"]
+
+
+def test_an_ignored_signal_stays_ignored(restored_signals):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    cleanup._install_signal_handlers()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
