@@ -41,9 +41,15 @@ GOAL = 1.5
 
 def container_cpu_seconds(nodes) -> float:
     """Sum of the nodes' containers' cgroup CPU usage (nanoseconds -> seconds)."""
+    import docker.errors
+
     total = 0
     for node in nodes:
-        stats = node.container.stats(stream=False)
+        try:
+            stats = node.container.stats(stream=False)
+        except docker.errors.NotFound:
+            raise RuntimeError(f"node {node.name} was removed during the run (by whom? a "
+                               "reaper of another run, or an interrupted run's clean-up)") from None
         total += stats["cpu_stats"]["cpu_usage"]["total_usage"]
     return total / 1e9
 

@@ -37,8 +37,10 @@ def known_secrets(undercloud) -> list[str]:
     if keystone is not None and swift is not None:
         meta = swift.account_meta(f"AUTH_{keystone.admin_project_id}")
         found += [value for key, value in meta.items() if "temp-url-key" in key]
-        # tokens issued so far (the model keeps them by id; there is no public listing)
+        # tokens issued so far and every user's password, Heat's stack users included (the
+        # model keeps them privately; there is no public listing of secrets, rightly)
         found += list(getattr(keystone, "_tokens", {}))
+        found += [user.password for user in getattr(keystone, "_users", {}).values()]
     return sorted({s for s in found if s and len(s) >= MIN_SECRET}, key=len, reverse=True)
 
 
