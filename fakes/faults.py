@@ -10,6 +10,11 @@ seeded probability) and then:
 - `drop`: closes the connection without an answer (the request is not served). On sockets this
   raises waitress' `ClientDisconnected`, which waitress answers by closing the connection
   silently; the in-process transport turns it into `requests.ConnectionError`.
+
+Every request a fault fires on carries `X-Harness-Fault: <id>[,<id>...]` in its answer's headers,
+so the request journal (which wraps this middleware) records which faults hit which request; a
+dropped request is journaled with status 0 and that header (nothing reaches the client).
+Faults with a `seed` replay the same hits for the same request sequence.
 """
 from __future__ import annotations
 
@@ -167,6 +172,9 @@ class FaultMiddleware:
         for fault in fired:
             by_action.setdefault(fault.action, fault)
         if "drop" in by_action:
+            # Headers are only sent with the first body byte, so this start_response reaches
+            # the journal (status 0, the fault's id) but never the client.
+            start_response("000 Dropped By Fault", [("X-Harness-Fault", _ids(fired))])
             raise ClientDisconnected(f"connection dropped by fault {by_action['drop'].id}")
         if "fail" in by_action:
             return _failure(by_action["fail"], start_response)
@@ -174,7 +182,7 @@ class FaultMiddleware:
             return self._lost_put(environ, start_response, by_action["lose_signal"])
         rewrites = [f for f in fired if f.action in REWRITES]
         if not rewrites:
-            return self.app(environ, start_response)
+            return self.app(environ, _tagged(start_response, fired))
         return _rewritten(self.app, environ, start_response, rewrites)
 
     def _lost_put(self, environ, start_response, fault):
@@ -187,6 +195,17 @@ class FaultMiddleware:
             ("Last-Modified", formatdate(math.ceil(now), usegmt=True)),
             ("X-Harness-Fault", str(fault.id))])
         return []
+
+
+def _ids(faults) -> str:
+    return ",".join(str(f.id) for f in faults)
+
+
+def _tagged(start_response, faults):
+    """start_response that also names the faults that fired (latency, a lose_signal on a GET)."""
+    def tagging(status, headers, exc_info=None):
+        return start_response(status, [*headers, ("X-Harness-Fault", _ids(faults))], exc_info)
+    return tagging
 
 
 def _failure(fault: Fault, start_response):
