@@ -103,8 +103,16 @@ def _describe_step(step: Any) -> str:
     if action not in STEPS:
         return f"unknown action {action!r}; known actions: {known}"
     sub = jsonschema.Draft202012Validator(STEPS[action])
-    details = "; ".join(f"{key_path(e.absolute_path) or action}: {e.message}" for e in sub.iter_errors(args or {}))
+    details = "; ".join(_step_detail(e) for e in sub.iter_errors(args or {}))
     return f"{action}: {details}" if details else f"{action}: invalid arguments"
+
+
+def _step_detail(error: jsonschema.ValidationError) -> str:
+    """One argument error: `key: message`, or the message alone for the arguments as a whole."""
+    message = error.message
+    if error.validator == "additionalProperties":
+        message += "; allowed keys: " + ", ".join(sorted(error.schema.get("properties", {})))
+    return f"{key_path(error.absolute_path)}: {message}" if list(error.absolute_path) else message
 
 
 def key_path(parts) -> str:

@@ -61,3 +61,40 @@ def test_a_missing_file_is_named(tmp_path):
 def test_key_path_renders_indexes_and_keys():
     assert key_path(["steps", 2, "wait", "timeout"]) == "steps[2].wait.timeout"
     assert key_path([]) == "(top level)"
+
+
+SCALE_AND_VERIFY = """
+name: scale-small
+roles: {ComputeDeployedServer: 2}
+parameters: {Step1FailOn: ComputeDeployedServer-0}
+steps:
+  - deploy
+  - snapshot: {name: before}
+  - scale: {counts: {ComputeDeployedServer: 1}}
+  - power_off: {nodes: removed}
+  - verify_removed: {nodes: [ComputeDeployedServer-1], powered_off: true}
+  - scale: {counts: {ComputeDeployedServer: 2}, reuse: [ComputeDeployedServer-1]}
+  - verify_reruns: {since: before}
+  - verify_effects
+expect: {error_contains: [reprovisioned], waiting_node: ComputeDeployedServer-1, refused: false}
+"""
+
+
+def test_scale_verify_steps_and_expectations_load(tmp_path):
+    scenario = load_scenario(write(tmp_path, SCALE_AND_VERIFY))
+    assert [s.action for s in scenario.steps][-3:] == ["scale", "verify_reruns", "verify_effects"]
+    assert scenario.steps[5].args["reuse"] == ["ComputeDeployedServer-1"]
+    assert scenario.get("parameters") == {"Step1FailOn": "ComputeDeployedServer-0"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name: x\nsteps: [{verify_removed: {powered: true}}]\n",
+     "steps[0]: verify_removed: Additional properties are not allowed ('powered' was unexpected); "
+     "allowed keys: nodes, powered_off"),
+    ("name: x\nsteps: [{power_off: {nodes: 'Compute 1'}}]\n", "steps[0]: power_off: nodes: 'Compute 1' is not valid"),
+    ("name: x\nsteps: [deploy]\nexpect: {refused: maybe}\n", "expect.refused: 'maybe' is not of type 'boolean'"),
+])
+def test_errors_in_the_new_steps_name_the_key_path(tmp_path, text, expected):
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(write(tmp_path, text))
+    assert expected in str(error.value)
