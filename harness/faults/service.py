@@ -16,7 +16,9 @@ from harness.runner_state import StepFailed
 
 def _registry_fault(action: str):
     def inject(run, args: dict) -> str:
-        spec = {"action": action, **(args.get("params") or {})}
+        timing = ("when", "timeout")  # for apply(), not the registry
+        spec = {"action": action, **{k: v for k, v in (args.get("params") or {}).items()
+                                     if k not in timing}}
         if args.get("service"):
             spec["service"] = args["service"]
         if args.get("route"):
