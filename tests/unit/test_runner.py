@@ -126,3 +126,18 @@ def test_plugin_collects_scenarios_but_not_their_data(tmp_path):
     assert not is_scenario_file(Path("/x/scenarios/data/roles.yaml"))
     assert not is_scenario_file(Path("/x/tests/plan.yaml"))
     assert not is_scenario_file(Path("/x/scenarios/README.md"))
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_scenario_files_are_items_and_a_schema_error_is_a_collection_error(pytester):
+    folder = pytester.mkdir("scenarios")
+    (folder / "good.yaml").write_text("name: good\nmarkers: [fault]\nsteps: [deploy]\n")
+    (folder / "bad.yaml").write_text("name: bad\nsteps: [{wait: {status: DONE}}]\n")
+    result = pytester.runpytest("--collect-only", "-q", "-p", "no:cacheprovider", "scenarios")
+    result.stdout.fnmatch_lines(["*scenarios/good.yaml::good*",
+                                 "*bad.yaml: steps[[]0[]]: wait: status: 'DONE' does not match*"])
+    result = pytester.runpytest("--collect-only", "-q", "-m", "fault and docker", "-p",
+                                "no:cacheprovider", "scenarios/good.yaml")
+    result.stdout.fnmatch_lines(["*scenarios/good.yaml::good*"])
