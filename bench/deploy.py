@@ -104,6 +104,7 @@ def measure(size: int, plan: str, interval: int, timeout: int, state_root: Path 
         per_node.setdefault(row["node"], set()).add(row["deployment"])
     result["waves"] = max((len(v) for v in per_node.values()), default=0)
     result["cycle_s"] = round(statistics.median(cycles), 2) if cycles else None
+    result["phases_s"] = phase_medians(rows)
     result["agents_cpu_s"] = round(cpu.agents, 1)
     result["undercloud_cpu_s"] = round(cpu.undercloud, 1)
     cores = os.cpu_count() or 1
@@ -114,6 +115,28 @@ def measure(size: int, plan: str, interval: int, timeout: int, state_root: Path 
     result["ratio"] = round(result["wall_s"] / result["floor_s"], 2) if result["floor_s"] else None
     result["run_dir"] = str(outcome.run_dir)
     return result
+
+
+def phase_medians(rows: list[dict]) -> dict:
+    """Median seconds of each phase over every (node, deployment), and Heat's gap between the
+    last signal of one wave and the next wave's publication."""
+    marks = {"poll wait": ("available", "fetched"), "agent before hook": ("fetched", "hook_start"),
+             "hook": ("hook_start", "hook_end"), "notify to signal": ("hook_end", "signalled")}
+    found = {}
+    for phase, (a, b) in marks.items():
+        values = [r[b] - r[a] for r in rows if r[a] is not None and r[b] is not None]
+        found[phase] = round(statistics.median(values), 2) if values else None
+    waves: dict = {}
+    for row in rows:
+        wave = waves.setdefault(row["deployment"], {"available": [], "signalled": []})
+        for key in ("available", "signalled"):
+            if row[key] is not None:
+                wave[key].append(row[key])
+    ordered = sorted((w for w in waves.values() if w["available"] and w["signalled"]),
+                     key=lambda w: min(w["available"]))
+    gaps = [min(b["available"]) - max(a["signalled"]) for a, b in zip(ordered, ordered[1:])]
+    found["heat between waves"] = round(statistics.median(gaps), 2) if gaps else None
+    return found
 
 
 def table(results: list[dict]) -> list[str]:
