@@ -196,11 +196,11 @@ def send(target: FuzzTarget, request: FuzzRequest):
     return response.status_code, response.get_data()
 
 
-def still_answers(target: FuzzTarget) -> list[str]:
+def still_answers(target: FuzzTarget, sender=send) -> list[str]:
     """Each service answers its root (or version document) with no 5xx after the barrage."""
     return [f"{service} answered {status} to GET / after fuzzing"
             for service in target.clients
-            for status in [send(target, FuzzRequest(service, "GET", "/", "", (), b""))[0]]
+            for status in [sender(target, FuzzRequest(service, "GET", "/", "", (), b""))[0]]
             if status >= 500]
 
 
@@ -216,5 +216,5 @@ def fuzz(target: FuzzTarget, requests: int, seed: int = 0, sender=send) -> FuzzS
             stats.known[bug] = stats.known.get(bug, 0) + 1
         else:
             stats.problems += problems_of(request, status, body)
-    stats.problems += still_answers(target)
+    stats.problems += still_answers(target, sender)
     return stats

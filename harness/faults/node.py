@@ -8,8 +8,8 @@
   to (/var/lib/os-collect-config), bounded by `max_bytes` and removed by `free_disk`.
 
 `params.when` picks the moment: `now` (default), `hook` (a heat-config hook is running on the
-node) or `deployed: N` (the node has N deployments marked deployed); `params.timeout` bounds the
-wait for it.
+node), `idle` (the agent sleeps between polls) or a mapping of those with `deployed: N` (the node
+has N deployments marked deployed), all true at once; `params.timeout` bounds the wait.
 """
 from __future__ import annotations
 
@@ -43,19 +43,32 @@ def wait_for_moment(run, node, params: dict) -> str:
         return "now"
     timeout = float(params.get("timeout", 300))
     deadline = time.monotonic() + timeout
-    if when == "hook":
-        probe = f"pgrep -f {HOOK_PATTERN} >/dev/null"
-        wanted = "a heat-config hook running"
-    elif isinstance(when, dict) and isinstance(when.get("deployed"), int):
-        probe = f"test $(ls {DEPLOYED_DIR} 2>/dev/null | grep -c '\\.json$') -ge {when['deployed']}"
-        wanted = f"{when['deployed']} deployment(s) marked deployed"
-    else:
-        raise StepFailed(f"fault params.when must be now, hook or {{deployed: N}}, not {when!r}")
+    probe, wanted = _probe(when if isinstance(when, dict) else {str(when): True})
     while time.monotonic() < deadline:
         if node.exec(["/bin/sh", "-c", probe]).ok:
             return wanted
         time.sleep(0.1)
     raise StepFailed(f"{run.label_of(node)}: waited {timeout:.0f}s for {wanted}; it never came")
+
+
+def _probe(when: dict) -> tuple[str, str]:
+    """The shell test for a moment: `deployed` (N files marked deployed), `hook` (a hook is
+    running), `idle` (no os-refresh-config run in progress: the agent sleeps between polls)."""
+    unknown = set(when) - {"deployed", "hook", "idle"}
+    if unknown or not when or ("deployed" in when and not isinstance(when["deployed"], int)):
+        raise StepFailed(f"fault params.when must be now, hook, idle or a mapping of deployed: N, "
+                         f"hook: true, idle: true; not {when!r}")
+    tests, said = [], []
+    if "deployed" in when:
+        tests.append(f"test $(ls {DEPLOYED_DIR} 2>/dev/null | grep -c '\\.json$') -ge {when['deployed']}")
+        said.append(f"{when['deployed']} deployment(s) marked deployed")
+    if when.get("hook"):
+        tests.append(f"pgrep -f {HOOK_PATTERN} >/dev/null")
+        said.append("a heat-config hook running")
+    if when.get("idle"):
+        tests.append("! pgrep -f 'os-refresh-config|heat-config-notify' >/dev/null")
+        said.append("the agent idle between polls")
+    return " && ".join(tests), " and ".join(said)
 
 
 def kill_agent(run, args: dict) -> str:
