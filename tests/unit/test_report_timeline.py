@@ -155,3 +155,32 @@ def test_an_interrupted_run_keeps_its_artefacts(tmp_path):
     assert "interrupted: KeyboardInterrupt" in summary
     assert (tmp_path / "journal.json").exists()
     assert f"artefacts so far: {tmp_path}" in stream.getvalue()
+
+
+def test_a_signal_that_came_after_heat_gave_up_is_told_as_such():
+    from harness.report.diagnose import analyse
+    from harness.report.nodeview import NodeState
+
+    cancelled = step1(status="FAILED")
+    cancelled.status_reason = "Deployment cancelled."
+    view = view_with(cancelled)
+    view.stack = {"stack_status": "CREATE_FAILED", "stack_status_reason": "timed out"}
+    ctx = Ctx(Journal([]))
+    ctx.undercloud, ctx.started = None, 1000.0
+    ctx.node_by_label = lambda label: None
+    diagnosis = analyse(ctx, view, SYNTHETIC,
+                        {"Controller-0": NodeState(True, "running", "active", {})})
+    assert [(f["kind"], f["deployment"]) for f in diagnosis.findings] == [
+        ("signalled-not-taken", "Step1")]
+    assert "signalled at +4.5s, after Heat had given up on it" in diagnosis.text
+
+
+def test_group_members_are_named_by_group_and_index():
+    from harness.report.stackview import _resource_name
+
+    inputs = {"deploy_resource_name": "0", "deploy_signal_id":
+              "http://h:8080/v1/AUTH_p/c/overcloud-ComputeStep1Deployment-abcdefghijkl-0-"
+              "mnopqrstuvwx?temp_url_sig=x&temp_url_expires=1"}
+    assert _resource_name(inputs, "overcloud") == "ComputeStep1Deployment[0]"
+    assert _resource_name({"deploy_resource_name": "HostsEntryDeployment"}, "overcloud") == \
+        "HostsEntryDeployment"
