@@ -21,8 +21,11 @@ test: setup
 test-unit: setup
 	$(BIN)/pytest -m "not docker and not integration" $(PYTEST_ARGS)
 
+# The long forms (marker `slow`): fuzzing >= 10,000 requests, 20 SIGINT + 10 SIGKILL interruption
+# rounds; their figures go into bench/RESULTS.md ("## Fuzzing and interruption").
 test-long: setup
 	$(BIN)/pytest -m slow --run-slow $(PYTEST_ARGS)
+	$(BIN)/python bench/fuzz.py --rounds-json .harness/interrupt-long.json --write bench/RESULTS.md
 
 # The 3-controller + 1-compute deploy on pseudo-nodes; prints where the artefacts and timeline are.
 demo: setup
