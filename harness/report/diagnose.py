@@ -60,14 +60,40 @@ def analyse(ctx, view: StackView, entries: list[dict], states: dict | None = Non
     for label in sorted({d.label for d in waiting}):
         mine = [d for d in waiting if d.label == label]
         lines += _stuck_node(ctx, view, label, mine, entries, states, findings)
+    lines += _removed_but_running(ctx, view, entries, states, findings)
     if not findings and view.failed_resources:
         lines.append("failed resources:")
         lines += [f"  {r['resource_name']} ({r['resource_type']}): {r['resource_status']}: "
                   f"{r.get('resource_status_reason', '')}" for r in view.failed_resources[:8]]
-    if len(lines) == 1 and not view.failed_resources:
+    if len(lines) == 1 and not view.failed_resources:  # nothing failed, waits or lingers
         lines.append("nothing wrong found: no deployment failed or waits for a node")
     lines += [f"(could not read: {e})" for e in view.errors]
     return Diagnosis("\n".join(lines), findings)
+
+
+def _removed_but_running(ctx, view, entries, states, findings) -> list[str]:
+    """Nodes no longer in the stack whose agent still polls: Swift answers 404 for their
+    metadata object. The guide says to power removed nodes off."""
+    lines = []
+    for node in ctx.nodes:
+        label = ctx.label(node)
+        if label in view.servers:
+            continue
+        gone = [e for e in entries if e.get("remote_addr") == node.address
+                and e.get("method") in ("GET", "HEAD") and e.get("status") == 404]
+        if not gone:
+            continue
+        state = states.get(label) or nodeview.node_state(node)
+        if state.status != "running":   # powered off since: as it should be
+            continue
+        detail = (f"removed from the stack, but its agent still polls ({len(gone)} answers 404 "
+                  f"for its metadata, last at {_clock(ctx, gone[-1]['started_at'])})")
+        findings.append({"kind": "removed-still-running", "node": label, "deployment": "-",
+                         "detail": detail})
+        lines += [f"REMOVED {describe_node(ctx, label)}: {detail}",
+                  "    fix: power it off, as the guide requires for removed nodes; reprovision it "
+                  "before it joins a deployment again"]
+    return lines
 
 
 def _cancelled(deployment) -> bool:

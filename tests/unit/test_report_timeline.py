@@ -184,3 +184,21 @@ def test_group_members_are_named_by_group_and_index():
     assert _resource_name(inputs, "overcloud") == "ComputeStep1Deployment[0]"
     assert _resource_name({"deploy_resource_name": "HostsEntryDeployment"}, "overcloud") == \
         "HostsEntryDeployment"
+
+
+def test_a_removed_node_that_still_polls_is_flagged():
+    from harness.report.diagnose import analyse
+
+    view = StackView(stack={"stack_status": "UPDATE_COMPLETE", "stack_status_reason": ""},
+                     servers={}, deployments=[])
+    ctx = Ctx(Journal([]))
+    ctx.undercloud, ctx.started = None, 1000.0
+    ctx.node_by_label = lambda label: ctx.nodes[0]
+    polls = [entry("HEAD", META, 1010.0, status=404), entry("GET", META, 1011.0, status=404)]
+    from harness.report.nodeview import NodeState
+    diagnosis = analyse(ctx, view, polls, {"Controller-0": NodeState(True, "running")})
+    assert [f["kind"] for f in diagnosis.findings] == ["removed-still-running"]
+    off = analyse(ctx, view, polls, {"Controller-0": NodeState(False, "exited")})
+    assert off.findings == []
+    assert "2 answers 404 for its metadata, last at +11.0s" in diagnosis.text
+    assert "power it off" in diagnosis.text
