@@ -41,16 +41,17 @@ def _docker():
 
 
 def leftovers(client, root: Path) -> dict[str, list[str]]:
-    """Containers and networks labelled by the harness whose state dir is under `root`."""
+    """Containers and networks labelled by the harness whose state dir is under `root`.
+
+    One listing call each (no per-object inspect): other runs' objects come and go meanwhile."""
     def ours(labels):
         return (labels or {}).get("tripleo-harness.state-dir", "").startswith(str(root))
-    containers = [c for c in client.containers.list(all=True, filters={"label": "tripleo-harness.run"})
-                  if ours(c.labels)]
-    networks = [n for n in client.networks.list(filters={"label": "tripleo-harness.run"})
-                if ours(n.attrs.get("Labels"))]
-    return {"containers": [c.name for c in containers], "networks": [n.name for n in networks],
-            "runs": sorted({c.labels["tripleo-harness.run"] for c in containers}
-                           | {n.attrs["Labels"]["tripleo-harness.run"] for n in networks})}
+    selector = {"label": "tripleo-harness.run"}
+    containers = [c for c in client.api.containers(all=True, filters=selector) if ours(c.get("Labels"))]
+    networks = [n for n in client.api.networks(filters=selector) if ours(n.get("Labels"))]
+    return {"containers": [c["Names"][0].lstrip("/") for c in containers],
+            "networks": [n["Name"] for n in networks],
+            "runs": sorted({o["Labels"]["tripleo-harness.run"] for o in containers + networks})}
 
 
 def broken_artefacts(root: Path) -> list[str]:
