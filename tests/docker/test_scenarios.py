@@ -32,6 +32,11 @@ def test_a_scenario_written_with_the_fixtures(overcloud, undercloud, nodes):
     overcloud.step("wait", status="CREATE_COMPLETE", timeout=300)
     polled = {entry["remote_addr"] for entry in undercloud.journal.entries(service="swift")}
     assert {node.address for node in nodes.values()} <= polled
+    for node in nodes.values():
+        # re-rendered by os-apply-config from merged metadata (its `key = value` style), and the
+        # harness's polling interval is still there: it came from local-data
+        conf = node.exec(["cat", "/etc/os-collect-config.conf"]).stdout
+        assert "collectors = request" in conf and "polling_interval = 1" in conf, conf
 
 
 def test_nothing_labelled_is_left_after_a_failing_scenario(tmp_path, monkeypatch):
