@@ -60,7 +60,9 @@ def _probe(when: dict) -> tuple[str, str]:
                          f"hook: true, idle: true; not {when!r}")
     tests, said = [], []
     if "deployed" in when:
-        tests.append(f"test $(ls {DEPLOYED_DIR} 2>/dev/null | grep -c '\\.json$') -ge {when['deployed']}")
+        # <id>.json per deployment; <id>.notify.json (the signal sent) does not count
+        tests.append(f"test $(ls {DEPLOYED_DIR} 2>/dev/null | grep -v '\\.notify\\.json$' "
+                     f"| grep -c '\\.json$') -ge {when['deployed']}")
         said.append(f"{when['deployed']} deployment(s) marked deployed")
     if when.get("hook"):
         tests.append(f"pgrep -f {HOOK_PATTERN} >/dev/null")
