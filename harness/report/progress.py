@@ -68,6 +68,7 @@ class Progress:
         self.status = "-"
         self.step = ""
         self.nodes = {ctx.label(n): NodeProgress(ctx.label(n), n.address) for n in ctx.nodes}
+        self.waves: dict[str, set] = {}     # wave -> labels that signalled it, in order seen
         self._seq = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -157,8 +158,18 @@ class Progress:
         # a node added by a later step (scale-up) was not in the context at the start
         node = self.nodes.setdefault(target[0], NodeProgress(target[0], "?"))
         node.wave, node.signals = target[1], node.signals + 1
-        return (f"[{self._elapsed():6.1f}s] {node.label} signalled {node.wave} "
+        done = self.waves.setdefault(node.wave, set())
+        done.add(node.label)
+        line = (f"[{self._elapsed():6.1f}s] {node.label} signalled {node.wave} "
                 f"({node.signals} done; stack {self.status})")
+        if len(done) == len(self.nodes):
+            line += f"\n[{self._elapsed():6.1f}s] wave {node.wave}: all {len(done)} nodes signalled"
+        return line
+
+    def wave_summary(self) -> str:
+        """`Bootstrap 4/4 · HostsEntry 2/4`: how many nodes signalled each wave, in order."""
+        return " · ".join(f"{wave} {len(done)}/{len(self.nodes)}"
+                          for wave, done in self.waves.items())
 
     def _by_address(self, address: str | None) -> NodeProgress | None:
         matches = [n for n in self.nodes.values() if n.address == address]
@@ -186,7 +197,8 @@ class Progress:
         with self._lock:
             table = Table(title=f"{self.ctx.stack_name}: {self.status}   "
                                 f"elapsed {self._elapsed():.0f}s   {self.step[:60]}",
-                          title_justify="left")
+                          title_justify="left", caption=self.wave_summary() or None,
+                          caption_justify="left")
             for column in ("node", "address", "last wave signalled", "signals", "last poll"):
                 table.add_column(column)
             now = time.time()

@@ -129,7 +129,9 @@ def test_progress_in_plain_mode_says_each_change_once():
     assert lines[:2] == ["step 2: deploy",
                          "2026-11-29 02:25:24Z [overcloud]: CREATE_IN_PROGRESS  Stack CREATE started"]
     signalled = [l for l in lines if "signalled" in l]
-    assert len(signalled) == 1 and "Controller-0 signalled Step1 (1 done" in signalled[0]
+    assert len(signalled) == 2 and "Controller-0 signalled Step1 (1 done" in signalled[0]
+    assert "wave Step1: all 1 nodes signalled" in stream.getvalue()
+    assert progress.wave_summary() == "Step1 1/1"
     assert progress.status == "CREATE_IN_PROGRESS"
     assert progress.nodes["Controller-0"].last_poll == 1006.1
 
