@@ -4,8 +4,8 @@
   back, and stops what was left in its cgroup - a running hook dies with it);
 - `reboot`, `power_off`, `power_on`: the backend's lifecycle calls;
 - `partition` (optionally healed by itself after `heal_after` seconds) and `heal`;
-- `fill_disk` / `free_disk`: a file that takes the free space of the filesystem the agent writes
-  to (/var/lib/os-collect-config), bounded by `max_bytes` and removed by `free_disk`.
+- `fill_disk` / `free_disk`: a file that takes the free space (or `bytes`) of the filesystem the
+  agent writes to (/var/lib/os-collect-config), bounded by `max_bytes`, removed by `free_disk`.
 
 `params.when` picks the moment: `now` (default), `hook` (a heat-config hook is running on the
 node), `idle` (the agent sleeps between polls) or a mapping of those with `deployed: N` (the node
@@ -128,7 +128,11 @@ def fill_disk(run, args: dict) -> str:
         lines = avail.stdout.split()
         if not avail.ok or len(lines) < 2 or not lines[-1].isdigit():
             raise StepFailed(f"{label}: cannot read the free space of {AGENT_DIR}: {avail.stderr.strip()}")
-        size = int(lines[-1]) - leave
+        free = int(lines[-1])
+        # `bytes`: take exactly that much; otherwise all the free space but `leave_bytes`
+        size = int(params["bytes"]) if "bytes" in params else free - leave
+        if size > free:
+            raise StepFailed(f"{label}: {AGENT_DIR} has only {free} bytes free, cannot take {size}")
         if size > bound:
             raise StepFailed(f"{label}: {AGENT_DIR} has {int(lines[-1])} bytes free (the host's disk); "
                              f"filling it would take more than max_bytes={bound}: raise max_bytes "
