@@ -26,6 +26,9 @@ WHEEL_PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
 BASE_PACKAGES = (
     "systemd", "systemd-sysv", "dbus", "openssh-server", "sudo", "python3", "python3-venv",
     "iproute2", "iputils-ping", "curl", "ca-certificates", "procps", "jq",
+    # en_US.UTF-8 must exist: Python 3.11's locale.getlocale() reports C.UTF-8 as en_US.UTF-8,
+    # and os-collect-config's local collector restores that locale after sorting.
+    "locales",
 )
 
 # The agents installed into the venv (pip names) and heat-agents (its sdist gives the elements).

@@ -125,6 +125,18 @@ def test_agent_service_installed_as_shipped_but_not_enabled(node):
     assert conf.splitlines() == ["[DEFAULT]", "command = os-refresh-config"]
 
 
+def test_agent_collects_local_metadata_under_the_units_environment(node):
+    """The `local` collector sorts under the C locale and restores the unit's (LANG=C.UTF-8)."""
+    wait_for_state(node)
+    _, environment = sh(node, "systemctl show os-collect-config -p Environment --value")
+    sh(node, "mkdir -m 700 -p /var/lib/th-local && echo '{\"answer\": 42}' > /var/lib/th-local/a.json")
+    properties = " ".join(f"-p Environment={item}" for item in environment.split())
+    code, out = sh(node, f"systemd-run --wait --pipe --quiet {properties} os-collect-config "
+                         "--one-time --print --local-path /var/lib/th-local local")
+    assert code == 0, out
+    assert '"answer": 42' in out
+
+
 def test_heat_agents_elements_where_rdo_places_them(node):
     layout = {
         "/usr/libexec/os-refresh-config/configure.d/20-os-apply-config": "755",

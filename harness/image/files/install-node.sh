@@ -11,6 +11,10 @@ ELEMENTS=$BUILD/heat-agents
 VENV=/opt/heat-agents
 LOGIN_USER=stack
 
+# --- en_US.UTF-8, as an RDO node has it (see recipe.BASE_PACKAGES for why the agent needs it)
+sed -i 's/^# *\(en_US.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+locale-gen
+
 # --- the agents: a venv from the wheelhouse, entry points on the PATH systemd gives units
 python3 -m venv "$VENV"
 "$VENV/bin/pip" install --no-index --no-cache-dir --disable-pip-version-check \
