@@ -22,7 +22,8 @@ AGENT_UNIT = "os-collect-config"
 AGENT_DIR = "/var/lib/os-collect-config"
 FILLER = f"{AGENT_DIR}/.harness-fault-filler"
 DEPLOYED_DIR = "/var/lib/heat-config/deployed"
-HOOK_PATTERN = "/var/lib/heat-config/hooks/"
+# Bracketed so that the probe's own shell (whose command line holds the pattern) never matches.
+HOOK_PATTERN = "/var/lib/heat-config/[h]ooks/"
 DEFAULT_MAX_FILL = 1 << 30  # never take more than this of the host's disk
 
 
@@ -68,7 +69,7 @@ def _probe(when: dict) -> tuple[str, str]:
         tests.append(f"pgrep -f {HOOK_PATTERN} >/dev/null")
         said.append("a heat-config hook running")
     if when.get("idle"):
-        tests.append("! pgrep -f 'os-refresh-config|heat-config-notify' >/dev/null")
+        tests.append("! pgrep -f '[o]s-refresh-config|[h]eat-config-notify' >/dev/null")
         said.append("the agent idle between polls")
     return " && ".join(tests), " and ".join(said)
 
