@@ -3,7 +3,8 @@ rename), so an interrupted run keeps whatever was written before it stopped:
 
     summary.json          scenario, outcome, stack status, step durations, findings, paths
     diagnosis.txt         what diagnose() says
-    journal.json          the fakes' request journal
+    journal.jsonl         the request journal as it happened (appended live by Progress)
+    journal.json          the fakes' request journal, whole (journal.jsonl + what is in memory)
     events.json/.txt      the stack's events; the text as the guide prints them
     nodes/<label>/        os-collect-config.journal, heat-config/<id>.notify.json
     timeline.json/.svg    each deployment on each node: published, fetched, hook, signalled
@@ -26,6 +27,7 @@ from harness.report.diagnose import analyse
 from harness.report.stackview import gather
 
 MIN_SECRET = 6
+JOURNAL_LOG = "journal.jsonl"   # appended live by Progress; journal.json is the final whole
 
 
 def known_secrets(undercloud) -> list[str]:
@@ -109,9 +111,28 @@ def _summary(ctx, outcome: dict, writer: Writer) -> dict:
             "findings": [], "errors": [], "artefacts": {}}
 
 
+def kept_entries(run_dir: Path) -> dict:
+    """Entries Progress appended to journal.jsonl during the run, by sequence number."""
+    path = Path(run_dir) / JOURNAL_LOG
+    if not path.exists():
+        return {}
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue   # a line cut by an interruption
+        found[entry.get("seq")] = entry
+    return found
+
+
 def _journal(ctx, writer: Writer, shared: dict, summary: dict) -> None:
+    """The whole run's journal: what Progress kept as it went (the in-memory journal is
+    bounded) joined with what the undercloud still holds."""
     journal = getattr(ctx.undercloud, "journal", None)
-    entries = journal.entries() if journal is not None else []
+    merged = kept_entries(ctx.run_dir)
+    merged.update({e["seq"]: e for e in (journal.entries() if journal is not None else [])})
+    entries = [merged[seq] for seq in sorted(merged, key=lambda s: s or 0)]
     shared["entries"] = entries
     writer.json("journal.json", entries, "journal")
 

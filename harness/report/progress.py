@@ -7,12 +7,14 @@ deployment's resource and member stack, a metadata GET comes from the node's add
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Console
 from rich.live import Live
@@ -127,12 +129,13 @@ class Progress:
         journal = getattr(self.ctx.undercloud, "journal", None)
         if journal is None:
             return []
-        entries = journal.entries(service="swift", since=self._seq)
+        entries = journal.entries(since=self._seq)
+        self._keep(entries)
         changes = []
         with self._lock:
             for entry in entries:
                 self._seq = max(self._seq, entry["seq"])
-                change = self._apply(entry)
+                change = self._apply(entry) if entry.get("service") == "swift" else None
                 if change:
                     changes.append(change)
         if self.plain:
@@ -141,6 +144,19 @@ class Progress:
         elif self._live is not None:
             self._live.update(self._table())
         return changes
+
+    def _keep(self, entries: list[dict]) -> None:
+        """Append the new journal entries to run_dir/journal.jsonl as they come: the in-memory
+        journal is bounded (a long run's first waves fall out of it) and a run may be cut short."""
+        run_dir = getattr(self.ctx, "run_dir", None)
+        if not entries or run_dir is None:
+            return
+        from harness.report.artefacts import JOURNAL_LOG, Writer, known_secrets
+
+        writer = Writer(Path(run_dir), known_secrets(self.ctx.undercloud))
+        lines = "".join(writer.scrub(json.dumps(e, default=str)) + "\n" for e in entries)
+        with open(Path(run_dir) / JOURNAL_LOG, "a", encoding="utf-8") as log:
+            log.write(lines)
 
     def _apply(self, entry: dict) -> str | None:
         status = entry.get("status", 0)

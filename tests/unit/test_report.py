@@ -3,6 +3,7 @@ stack and request journal made by `harness deploy` and the agent player, with fa
 answer what a pseudo-node would (heat-config state, agent status, journal)."""
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -195,13 +196,15 @@ def test_artefacts_are_written_and_no_secret_survives_in_any_of_them(cloud, tmp_
     outcome = {"scenario": "demo", "passed": False, "status": "CREATE_COMPLETE",
                "error": f"OS_PASSWORD={PASSWORD} token {token}", "seconds": 3.2,
                "steps": [{"action": "deploy", "args": {}, "seconds": 1.5, "error": None}]}
-    from harness.report import write_artefacts
+    from harness.report import Progress, write_artefacts
+    (tmp_path / "run").mkdir()
+    Progress(ctx, stream=io.StringIO(), plain=True).poll()   # the live copy: journal.jsonl
     summary_path = write_artefacts(ctx, outcome)
     summary = json.loads(summary_path.read_text())
     assert summary["errors"] == [] and summary["stack_status"] == "CREATE_COMPLETE"
     written = sorted(p.relative_to(tmp_path / "run").as_posix()
                      for p in (tmp_path / "run").rglob("*") if p.is_file())
-    for name in ("summary.json", "journal.json", "events.json", "events.txt", "timeline.json",
+    for name in ("summary.json", "journal.json", "journal.jsonl", "events.json", "events.txt", "timeline.json",
                  "timeline.svg", "diagnosis.txt",
                  f"nodes/{COMPUTE}-0/os-collect-config.journal",
                  f"nodes/{COMPUTE}-0/heat-config/cfg.notify.json"):

@@ -204,3 +204,19 @@ def test_a_removed_node_that_still_polls_is_flagged():
     assert off.findings == []
     assert "2 answers 404 for its metadata, last at +11.0s" in diagnosis.text
     assert "power it off" in diagnosis.text
+
+
+def test_progress_keeps_the_journal_live_and_the_artefacts_join_it(tmp_path):
+    from harness.report.artefacts import kept_entries
+
+    first, later = SYNTHETIC[:4], SYNTHETIC[4:]
+    journal = Journal(first)
+    ctx = Ctx(journal)
+    ctx.run_dir = tmp_path
+    progress = Progress(ctx, stream=io.StringIO(), plain=True, interval=60)
+    progress.poll()
+    journal._entries = [dict(e, seq=i + 5) for i, e in enumerate(later)]  # the first fell out
+    progress.poll()
+    kept = kept_entries(tmp_path)
+    assert sorted(kept) == list(range(1, len(SYNTHETIC) + 1))
+    assert kept[6]["method"] == "PUT" and kept[6]["status"] == 201
