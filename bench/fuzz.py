@@ -108,13 +108,14 @@ def main() -> None:
     parser.add_argument("--rounds-json", type=Path,
                         help="take the interruption figures from this file (written by the long "
                              "form of tests/docker/test_interrupt.py) instead of running rounds")
+    parser.add_argument("--rounds-seconds", type=float, help="how long those rounds took")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
     fuzzes = [fuzz_figures(args.requests, False, args.seed), fuzz_figures(args.requests, True, args.seed + 1)]
     interrupts = None
     if args.rounds_json:
         import json
-        interrupts = summarise(json.loads(args.rounds_json.read_text()), None)
+        interrupts = summarise(json.loads(args.rounds_json.read_text()), args.rounds_seconds)
     elif args.sigint or args.sigkill:
         import importlib.util
         spec = importlib.util.spec_from_file_location("docker_tests_interrupt",
