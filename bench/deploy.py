@@ -83,7 +83,9 @@ def measure(size: int, plan: str, interval: int, timeout: int, state_root: Path 
     scenario = scenario_from({
         "roles": {k: v for k, v in roles.items() if v}, "plan": plan,
         "agents": {"configure": "manual", "polling_interval": interval},
-        "steps": ["deploy", "configure",
+        # the stack's own timeout (timeout_mins) follows the deploy step's; a loaded host
+        # needs as long as the wait
+        "steps": [{"deploy": {"timeout": timeout}}, "configure",
                   {"wait": {"status": "CREATE_COMPLETE", "timeout": timeout}}],
         "expect": {"status": "CREATE_COMPLETE"}}, name=f"bench-deploy-{size}")
     with CpuMeter() as cpu:
