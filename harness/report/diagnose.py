@@ -61,6 +61,10 @@ def analyse(ctx, view: StackView, entries: list[dict], states: dict | None = Non
         mine = [d for d in waiting if d.label == label]
         lines += _stuck_node(ctx, view, label, mine, entries, states, findings)
     lines += _removed_but_running(ctx, view, entries, states, findings)
+    if "timed out" in (view.stack.get("stack_status_reason") or "").lower():
+        lines.append("fix: the stack's timeout (timeout_mins, the deploy step's `timeout`) was "
+                     "shorter than the deployment needed: raise it, or find the slow wave in "
+                     "timeline.svg")
     if not findings and view.failed_resources:
         lines.append("failed resources:")
         lines += [f"  {r['resource_name']} ({r['resource_type']}): {r['resource_status']}: "
@@ -132,7 +136,8 @@ def _stuck_node(ctx, view, label, deployments, entries, states, findings) -> lis
     state = states.get(label)
     if state is None and node is not None:
         state = states[label] = nodeview.node_state(node)
-    head = f"WAITING {describe_node(ctx, label)}: {names}"
+    state_word = "CANCELLED" if all(_cancelled(d) for d in deployments) else "WAITING"
+    head = f"{state_word} {describe_node(ctx, label)}: {names}"
     if node is not None and state is not None and not state.reachable and state.status != "running":
         detail = f"the node is {state.status or 'unreachable'}: {state.error}"
         findings.append({"kind": "node-down", "node": label, "deployment": names, "detail": detail})

@@ -175,6 +175,8 @@ def test_a_signal_that_came_after_heat_gave_up_is_told_as_such():
     assert [(f["kind"], f["deployment"]) for f in diagnosis.findings] == [
         ("signalled-not-taken", "Step1")]
     assert "signalled at +4.5s, after Heat had given up on it" in diagnosis.text
+    assert "CANCELLED Controller-0: Step1" in diagnosis.text
+    assert "fix: the stack's timeout (timeout_mins" in diagnosis.text
 
 
 def test_group_members_are_named_by_group_and_index():
