@@ -9,6 +9,7 @@ in-process: the runner holds the Undercloud object).
 """
 from __future__ import annotations
 
+import secrets
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ class Outcome:
 
 def artefacts_dir(scenario, run_id: str, options: RunOptions) -> Path:
     path = (options.state_root or state_root()) / "runs" / f"{scenario.name}-{run_id}"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=False)  # a fresh directory per run, never shared
     return path
 
 
@@ -130,8 +131,7 @@ def execute_steps(run: ScenarioRun, records: list) -> str | None:
 def run_scenario(scenario, options: RunOptions | None = None) -> Outcome:
     options = options or RunOptions()
     started = time.time()
-    run_dir = artefacts_dir(scenario, time.strftime("%Y%m%d-%H%M%S") + f"-{id(scenario) % 10000:04d}",
-                            options)
+    run_dir = artefacts_dir(scenario, time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2), options)
     try:
         run = prepare(scenario, options, run_dir)
     except OvercloudError as refusal:

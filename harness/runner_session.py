@@ -34,9 +34,11 @@ class Session:
         self.failed = True
 
     def __enter__(self) -> "Session":
+        import secrets
         import time
 
-        run_dir = artefacts_dir(self.scenario, time.strftime("%Y%m%d-%H%M%S"), self.options)
+        run_dir = artefacts_dir(self.scenario, time.strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2),
+                                self.options)
         self.run = prepare(self.scenario, self.options, run_dir)
         try:
             start_infrastructure(self.run)
