@@ -23,7 +23,7 @@ AGENT_DIR = "/var/lib/os-collect-config"
 FILLER = f"{AGENT_DIR}/.harness-fault-filler"
 DEPLOYED_DIR = "/var/lib/heat-config/deployed"
 # Bracketed so that the probe's own shell (whose command line holds the pattern) never matches.
-HOOK_PATTERN = "/var/lib/heat-config/[h]ooks/"
+HOOK_PATTERN = "heat-config/[h]ooks/"  # /usr/libexec/heat-config/hooks (RDO) or /var/lib/...
 DEFAULT_MAX_FILL = 1 << 30  # never take more than this of the host's disk
 
 
