@@ -214,3 +214,17 @@ def test_fill_disk_is_bounded_and_undone(undercloud):
     big = FakeNode(avail=10 << 30)
     with pytest.raises(StepFailed, match="filling it would take more than max_bytes"):
         apply(_run(undercloud, {"Compute-0": big}), _step(kind="fill_disk", nodes="Compute-0"))
+
+
+def test_every_fault_scenario_is_valid_marked_fault_and_expects_an_outcome():
+    from pathlib import Path
+
+    from harness.scenario.loader import load_scenario
+    files = sorted(Path("scenarios/faults").glob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        scenario = load_scenario(path)
+        assert "fault" in scenario.get("markers", []), f"{path} is not marked fault"
+        assert scenario.get("expect", {}).get("status"), f"{path} asserts no outcome"
+        kinds = [s.args["kind"] for s in scenario.steps if s.action == "fault"]
+        assert kinds and set(kinds) <= set(KINDS), f"{path}: fault kinds {kinds}"
