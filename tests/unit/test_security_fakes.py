@@ -130,3 +130,13 @@ def test_an_expired_temp_url_is_refused_and_a_fresh_one_accepted():
         assert client.get(cloud.swift.temp_url("GET", target.account, "c", "o")).status_code == 200
     finally:
         cloud.stop()
+
+
+def test_a_scenario_run_binds_its_undercloud_to_the_run_gateway_only(monkeypatch):
+    import harness.runner as runner
+    monkeypatch.setattr(Undercloud, "start", lambda self: self)
+    cloud = runner._undercloud("172.31.254.1")
+    try:
+        assert cloud.bind == ("172.31.254.1",) and cloud.endpoints.host == "172.31.254.1"
+    finally:
+        cloud.stop()
