@@ -29,10 +29,11 @@ class SoftwareConfigService:
     # -- configs --------------------------------------------------------------------------
     def create_config(self, tenant: str, name: str | None, group: str | None, config,
                       inputs=None, outputs=None, options=None) -> dict:
+        inputs, outputs = io_list("inputs", inputs), io_list("outputs", outputs)
         row = {"id": identifiers.new_uuid(), "name": name, "group": group or "Heat::Ungrouped",
                "creation_time": self.clock.now(), "config": config,
-               "inputs": [normalise_input(i) for i in inputs or []],
-               "outputs": [normalise_output(o) for o in outputs or []],
+               "inputs": [normalise_input(i) for i in inputs],
+               "outputs": [normalise_output(o) for o in outputs],
                "options": options if options is not None else {}, "tenant": tenant}
         self.configs[row["id"]] = row
         return format_config(row)
@@ -204,6 +205,17 @@ def temp_url_signal_location(config: dict | None) -> tuple[str, str, str] | None
     if len(parts) < 5:
         return None
     return parts[2], parts[-2], parts[-1]
+
+
+def io_list(kind: str, items) -> list:
+    """A config's inputs/outputs: a list of mappings each with a name, else Heat's 400."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("name"), str) for item in items):
+        raise errors.BadRequest(f"The software config {kind} must be a list of mappings, each "
+                                f"with a 'name'; got {json.dumps(items)[:200]}")
+    return items
 
 
 def normalise_input(item: dict) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
+from werkzeug.http import parse_range_header
 from werkzeug.wrappers import Request, Response
 
 from fakes.swift import tempurl
@@ -177,6 +178,8 @@ class SwiftApi:
     def object_get(self, request, account, container, obj):
         info, body = self.swift.get_object(account, container, obj)
         response = Response(body, status="200 OK", headers=self._read_headers(request, info, obj))
+        if "HTTP_RANGE" in request.environ and parse_range_header(request.environ["HTTP_RANGE"]) is None:
+            del request.environ["HTTP_RANGE"]  # Swift ignores a Range it cannot parse: whole object
         if any(key in request.environ for key in CONDITIONAL_KEYS):
             response.make_conditional(request, accept_ranges=True, complete_length=info.length)
         return response

@@ -42,15 +42,13 @@ def test_a_barrage_replays_with_its_seed(target):
     assert first == again
 
 
-@pytest.mark.xfail(strict=True, reason="fake Swift answers a malformed Range with 500; real Swift "
-                   "ignores it and serves the whole object (200) - fakes/swift/api.py object_get")
 def test_a_malformed_range_is_ignored_like_swift_does(target):
+    # the barrages above may have deleted or overwritten the object: put it back through its PUT URL
+    assert target.clients["swift"].put(target.temp_urls[1], data=b"{}").status_code == 201
     response = target.clients["swift"].get(target.temp_urls[0], headers={"Range": "2F"})
     assert response.status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="fake Heat answers a software config whose inputs are a "
-                   "string with 500 (fakes/heat/deployments.py normalise_input); Heat answers 400")
 def test_software_config_inputs_not_a_list_is_a_400(target):
     response = target.clients["heat"].post(
         f"/v1/{target.project}/software_configs", headers={"X-Auth-Token": target.token},
