@@ -66,17 +66,18 @@ def docker_problem() -> str | None:
 
 
 # -- scenario files ---------------------------------------------------------------------------
-def is_scenario_file(file_path: Path) -> bool:
-    """A YAML file under a `scenarios` directory, not in its `data/` (roles, environments)."""
+def is_scenario_file(file_path: Path, root: Path | None = None) -> bool:
+    """A YAML file under a `scenarios` directory, and under no `data/` directory (roles,
+    environments, and test corpora such as tests/data/broken/scenarios/ are data, not scenarios).
+    Parts are taken relative to `root` (pytest's rootdir) so the checkout's own location never counts."""
+    if root is not None and file_path.is_relative_to(root):
+        file_path = file_path.relative_to(root)
     parts = file_path.parent.parts
-    if file_path.suffix not in (".yaml", ".yml") or "scenarios" not in parts:
-        return False
-    below = parts[len(parts) - parts[::-1].index("scenarios"):]
-    return "data" not in below
+    return file_path.suffix in (".yaml", ".yml") and "scenarios" in parts and "data" not in parts
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    if is_scenario_file(file_path):
+    if is_scenario_file(file_path, parent.config.rootpath):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 

@@ -126,6 +126,8 @@ def test_plugin_collects_scenarios_but_not_their_data(tmp_path):
     assert not is_scenario_file(Path("/x/scenarios/data/roles.yaml"))
     assert not is_scenario_file(Path("/x/tests/plan.yaml"))
     assert not is_scenario_file(Path("/x/scenarios/README.md"))
+    assert not is_scenario_file(Path("/x/tests/data/broken/scenarios/bad.yaml"), root=Path("/x"))
+    assert is_scenario_file(Path("/data/work/scenarios/deploy.yaml"), root=Path("/data/work"))
 
 
 pytest_plugins = ["pytester"]
