@@ -74,12 +74,18 @@ class Writer:
         return self.text(relative, json.dumps(data, indent=1, default=str), key)
 
 
-def write_artefacts(ctx, outcome: dict) -> Path:
-    """Write everything for one scenario run; returns the summary's path."""
+def write_artefacts(ctx, outcome: dict, reachable: bool = True) -> Path:
+    """Write everything for one scenario run; returns the summary's path.
+
+    `reachable=False` (an interrupted run: the signal handler has already removed the nodes and
+    the run network, so the undercloud's address is gone) keeps to what is in this process —
+    the summary and the request journal — instead of waiting on connections that cannot succeed."""
     writer = Writer(Path(ctx.run_dir), known_secrets(ctx.undercloud))
     summary = _summary(ctx, outcome, writer)
     summary_path = writer.json("summary.json", summary)   # first: whatever follows may stop
-    pieces = [("journal", _journal), ("stack", _stack), ("nodes", _nodes)]
+    pieces = [("journal", _journal)]
+    if reachable:
+        pieces += [("stack", _stack), ("nodes", _nodes)]
     shared: dict = {}
     for name, piece in pieces:
         try:
@@ -89,7 +95,8 @@ def write_artefacts(ctx, outcome: dict) -> Path:
         summary["artefacts"] = dict(writer.paths)
         writer.json("summary.json", summary)
     try:
-        _timeline(ctx, writer, shared, summary)
+        if reachable:
+            _timeline(ctx, writer, shared, summary)
     except Exception as error:
         summary["errors"].append(f"timeline: {type(error).__name__}: {error}")
     summary["artefacts"] = dict(writer.paths)

@@ -100,15 +100,17 @@ class Progress:
             self._save_interrupted(exc[1])
 
     def _save_interrupted(self, error) -> None:
-        """The run is being torn down by an exception (Ctrl-C included): keep what is known
-        now; the nodes and the undercloud are still there."""
+        """The run is being torn down by an exception (Ctrl-C included): keep what is known in
+        this process now. On a signal the nodes and the run network are already gone (the
+        handler in harness.nodes.cleanup removes them first), so nothing is asked over the wire."""
         from harness.report.artefacts import write_artefacts
 
         name = getattr(self.ctx.scenario, "name", "")
         try:
             path = write_artefacts(self.ctx, {
                 "scenario": name, "passed": False, "status": self.status,
-                "error": f"interrupted: {type(error).__name__}: {error}", "steps": []})
+                "error": f"interrupted: {type(error).__name__}: {error}", "steps": []},
+                reachable=not isinstance(error, KeyboardInterrupt))
             self._say(f"interrupted; artefacts so far: {path.parent}")
         except Exception as failure:  # never hide the interruption behind a reporting error
             self._say(f"interrupted; could not write artefacts: {failure}")
