@@ -7,7 +7,6 @@ import re
 import threading
 
 import pytest
-import responses
 from click.testing import CliRunner
 
 pytest.importorskip("fakes.heat.engine")
@@ -19,19 +18,6 @@ from harness.overcloud.errors import ALL_OR_NOTHING_RULE  # noqa: E402
 from harness.overcloud.player import AgentPlayer, stack_finished  # noqa: E402
 
 CONTROLLER, COMPUTE = "ControllerDeployedServer", "ComputeDeployedServer"
-
-
-@pytest.fixture
-def cloud(monkeypatch):
-    undercloud = Undercloud(password="pw")
-    for line in undercloud.stackrc_text().splitlines():
-        match = re.match(r"^export (OS_\w+)=(.*)$", line)
-        if match:
-            monkeypatch.setenv(match.group(1), match.group(2).strip("'"))
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        undercloud.mount_responses(rsps)
-        yield undercloud
-    undercloud.stop()
 
 
 def player() -> AgentPlayer:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import pytest
 import requests
-import responses
 from click.testing import CliRunner
 
 pytest.importorskip("fakes.heat.engine")
@@ -57,16 +56,8 @@ class FakeNode:
 
 
 @pytest.fixture
-def cloud(monkeypatch):
-    undercloud = Undercloud(password=PASSWORD)
-    for line in undercloud.stackrc_text().splitlines():
-        match = re.match(r"^export (OS_\w+)=(.*)$", line)
-        if match:
-            monkeypatch.setenv(match.group(1), match.group(2).strip("'"))
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        undercloud.mount_responses(rsps)
-        yield undercloud
-    undercloud.stop()
+def undercloud_password():
+    return PASSWORD
 
 
 def deploy_short(*extra: str) -> None:
